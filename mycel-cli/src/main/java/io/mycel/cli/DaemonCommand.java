@@ -1,0 +1,51 @@
+package io.mycel.cli;
+
+import io.mycel.node.Node;
+import io.mycel.node.NodeConfig;
+import io.mycel.node.NodeHome;
+import io.mycel.node.Version;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "daemon", description = "Run the node: listen on the swarm port and serve peers until stopped (Ctrl-C).")
+final class DaemonCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--listen", paramLabel = "MULTIADDR",
+      description = "Listen on this address instead of the config's swarm.listen (repeatable).")
+  List<String> listen;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    NodeHome home = Cli.home();
+    if (!home.isInitialized()) {
+      out.println("No node home at " + home.dir() + "; creating one with a new identity.");
+      home.init(NodeConfig.defaults());
+    }
+    NodeConfig config = home.loadConfig();
+    if (listen != null && !listen.isEmpty()) {
+      config = config.withListen(listen);
+    }
+    Node node = Node.start(home.loadKey(), config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      node.close();
+      stopped.countDown();
+    }, "mycel-shutdown"));
+    out.println("Mycel " + Version.version() + " daemon running");
+    out.println("peer id: " + node.peerId());
+    out.println("swarm addresses:");
+    node.dialableAddresses().forEach(a -> out.println("  " + a));
+    out.println("Daemon is ready");
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+}

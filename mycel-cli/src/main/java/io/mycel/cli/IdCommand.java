@@ -1,0 +1,56 @@
+package io.mycel.cli;
+
+import io.mycel.core.crypto.PrivateKey;
+import io.mycel.core.multiaddr.Multiaddr;
+import io.mycel.core.multibase.Multibase;
+import io.mycel.core.peer.PeerId;
+import io.mycel.node.NodeConfig;
+import io.mycel.node.NodeHome;
+import io.mycel.node.Version;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "id", description = "Show this node's peer id, public key and addresses.")
+final class IdCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--json", description = "Print as JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    NodeHome home = Cli.home();
+    PrivateKey key = home.loadKey();
+    NodeConfig config = home.loadConfig();
+    PeerId peer = PeerId.fromPublicKey(key.publicKey());
+    List<String> addresses = config.swarm().listen().stream()
+        .map(a -> Multiaddr.parse(a).withPeerId(peer).toString())
+        .toList();
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("peerId", peer.toString());
+      result.put("peerIdCid", peer.toCid().toString());
+      result.put("publicKey", Multibase.encode(Multibase.BASE64, key.publicKey().marshal()));
+      result.put("addresses", addresses);
+      result.put("agentVersion", Version.agent());
+      result.put("home", home.dir().toString());
+      out.println(Cli.JSON.writeValueAsString(result));
+    } else {
+      out.println("peer id:    " + peer);
+      out.println("as CID:     " + peer.toCid());
+      out.println("agent:      " + Version.agent());
+      out.println("home:       " + home.dir());
+      out.println("addresses:");
+      addresses.forEach(a -> out.println("  " + a));
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,95 @@
+package io.mycel.cli;
+
+import io.mycel.core.crypto.Ed25519;
+import io.mycel.core.crypto.PrivateKey;
+import io.mycel.core.multiaddr.Multiaddr;
+import io.mycel.net.Connection;
+import io.mycel.net.host.HostConfig;
+import io.mycel.net.host.NettyHost;
+import io.mycel.net.ping.PingService;
+import io.mycel.node.NodeHome;
+import io.mycel.node.Version;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "ping", description = "Measure round trips to a peer with the libp2p ping protocol.")
+final class PingCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "MULTIADDR", description = "The peer's address, e.g. /ip4/127.0.0.1/tcp/4101/p2p/12D3KooW...")
+  String address;
+
+  @Option(names = {"-n", "--count"}, description = "Number of pings (default ${DEFAULT-VALUE}).")
+  int count = 5;
+
+  @Option(names = "--interval-ms", description = "Pause between pings in ms (default ${DEFAULT-VALUE}).")
+  long intervalMs = 1000;
+
+  @Option(names = "--timeout-ms", description = "Give up connecting or on one ping after this (default ${DEFAULT-VALUE}).")
+  long timeoutMs = 10_000;
+
+  @Option(names = "--json", description = "Print the result as JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Multiaddr target = Multiaddr.parse(address);
+    NodeHome home = Cli.home();
+    PrivateKey key = home.isInitialized() ? home.loadKey() : Ed25519.generate();
+    HostConfig config = HostConfig.defaults(List.of(), Version.agent());
+    try (NettyHost host = new NettyHost(key, config).start()) {
+      long started = System.nanoTime();
+      Connection connection = host.dial(target).get(timeoutMs, TimeUnit.MILLISECONDS);
+      double connectMs = (System.nanoTime() - started) / 1e6;
+      if (!json) {
+        out.printf("Connected to %s in %.2f ms (%s, %s)%n", connection.remotePeer(), connectMs,
+            connection.securityProtocol(), connection.muxerProtocol());
+        out.flush();
+      }
+      List<Double> rtts = new ArrayList<>();
+      try (PingService.PingSession session = PingService.open(connection, timeoutMs)) {
+        for (int i = 0; i < count; i++) {
+          if (i > 0) {
+            Thread.sleep(intervalMs);
+          }
+          Duration rtt = session.ping();
+          double ms = rtt.toNanos() / 1e6;
+          rtts.add(ms);
+          if (!json) {
+            out.printf("Pong from %s: time=%.3f ms%n", connection.remotePeer(), ms);
+            out.flush();
+          }
+        }
+      }
+      double min = rtts.stream().mapToDouble(d -> d).min().orElse(0);
+      double max = rtts.stream().mapToDouble(d -> d).max().orElse(0);
+      double avg = rtts.stream().mapToDouble(d -> d).average().orElse(0);
+      if (json) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("peerId", connection.remotePeer().toString());
+        result.put("connectMs", connectMs);
+        result.put("rttMs", rtts);
+        result.put("minMs", min);
+        result.put("avgMs", avg);
+        result.put("maxMs", max);
+        out.println(Cli.JSON.writeValueAsString(result));
+      } else {
+        out.printf("%d pings: min %.3f ms, avg %.3f ms, max %.3f ms%n", rtts.size(), min, avg, max);
+      }
+      connection.close();
+    }
+    return 0;
+  }
+}

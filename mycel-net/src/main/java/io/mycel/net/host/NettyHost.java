@@ -1,0 +1,366 @@
+package io.mycel.net.host;
+
+import io.mycel.core.crypto.PrivateKey;
+import io.mycel.core.multiaddr.Multiaddr;
+import io.mycel.core.multiaddr.Protocol;
+import io.mycel.core.peer.PeerId;
+import io.mycel.net.Connection;
+import io.mycel.net.ConnectionClosedException;
+import io.mycel.net.Host;
+import io.mycel.net.MycelNetException;
+import io.mycel.net.PeerStore;
+import io.mycel.net.ProtocolRegistry;
+import io.mycel.net.ResourceLimitException;
+import io.mycel.net.Stream;
+import io.mycel.net.yamux.YamuxConfig;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The libp2p host over TCP with Netty: listens and dials, upgrades each connection with
+ * {@link ConnectionUpgrader}, keeps the connection manager's limits, and serves inbound streams
+ * on virtual threads.
+ */
+public final class NettyHost implements Host {
+  private static final Logger LOG = LoggerFactory.getLogger(NettyHost.class);
+  public static final String NOISE = "/noise";
+  public static final String YAMUX = "/yamux/1.0.0";
+
+  private final PrivateKey privateKey;
+  private final PeerId peerId;
+  private final HostConfig config;
+  private final YamuxConfig yamuxConfig;
+  private final DefaultProtocolRegistry protocols = new DefaultProtocolRegistry();
+  private final PeerStore peerStore = new PeerStore();
+  private final EventLoopGroup group;
+  private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
+  private final ConnectionUpgrader upgrader = new ConnectionUpgrader(this);
+  private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
+  private final Map<PeerId, List<NettyConnection>> connections = new ConcurrentHashMap<>();
+  private final AtomicInteger openChannels = new AtomicInteger();
+  private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
+  private volatile boolean closed;
+
+  public NettyHost(PrivateKey privateKey, HostConfig config) {
+    this.privateKey = privateKey;
+    this.peerId = PeerId.fromPublicKey(privateKey.publicKey());
+    this.config = config;
+    this.yamuxConfig = YamuxConfig.defaults()
+        .withMaxStreams(config.maxStreamsPerConnection())
+        .withIdleStreamTimeout(config.idleStreamTimeout());
+    this.group = new MultiThreadIoEventLoopGroup(
+        Math.max(2, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
+  }
+
+  /** Binds every listen address; fails with a message naming the address that could not be bound. */
+  public NettyHost start() {
+    for (Multiaddr address : config.listenAddresses()) {
+      InetSocketAddress socket = tcpSocket(address);
+      ServerBootstrap bootstrap = new ServerBootstrap()
+          .group(group)
+          .channel(NioServerSocketChannel.class)
+          .option(ChannelOption.SO_BACKLOG, 1024)
+          .childOption(ChannelOption.TCP_NODELAY, true)
+          .childHandler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+              accept(ch);
+            }
+          });
+      ChannelFuture bound = bootstrap.bind(socket).awaitUninterruptibly();
+      if (!bound.isSuccess()) {
+        close();
+        throw new MycelNetException("cannot listen on " + address + ": " + bound.cause().getMessage(),
+            bound.cause());
+      }
+      serverChannels.add(bound.channel());
+      LOG.info("listening on {}", toMultiaddr(bound.channel().localAddress()));
+    }
+    return this;
+  }
+
+  private void accept(SocketChannel ch) {
+    if (closed || !reserveChannel(ch)) {
+      LOG.warn("refusing inbound connection from {}: {} connections open (limit {})",
+          toMultiaddr(ch.remoteAddress()), openChannels.get(), config.maxConnections());
+      ch.close();
+      return;
+    }
+    upgrader.upgrade(ch, false, null).whenComplete((conn, err) -> {
+      if (conn != null) {
+        register(conn);
+      }
+    });
+  }
+
+  private boolean reserveChannel(Channel ch) {
+    if (openChannels.incrementAndGet() > config.maxConnections()) {
+      openChannels.decrementAndGet();
+      return false;
+    }
+    ch.closeFuture().addListener(f -> openChannels.decrementAndGet());
+    return true;
+  }
+
+  private void register(NettyConnection conn) {
+    PeerId remote = conn.remotePeer();
+    List<NettyConnection> forPeer =
+        connections.computeIfAbsent(remote, k -> new CopyOnWriteArrayList<>());
+    synchronized (forPeer) {
+      if (forPeer.size() >= config.maxConnectionsPerPeer()) {
+        LOG.warn("closing {}: {} connections to that peer already (limit {})", conn, forPeer.size(),
+            config.maxConnectionsPerPeer());
+        conn.channel().close();
+        return;
+      }
+      forPeer.add(conn);
+    }
+    peerStore.addAddresses(remote, conn.isInitiator() ? List.of(conn.remoteAddress()) : List.of());
+    LOG.info("peer connected: {} at {} ({})", remote, conn.remoteAddress(),
+        conn.isInitiator() ? "outbound" : "inbound");
+    conn.closeFuture().whenComplete((v, e) -> {
+      forPeer.remove(conn);
+      connections.computeIfPresent(remote, (k, list) -> list.isEmpty() ? null : list);
+      LOG.info("peer disconnected: {} at {}", remote, conn.remoteAddress());
+      blocking.execute(() -> listeners.forEach(l -> l.disconnected(conn)));
+    });
+    blocking.execute(() -> listeners.forEach(l -> l.connected(conn)));
+  }
+
+  @Override
+  public CompletableFuture<Connection> dial(Multiaddr address) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new ConnectionClosedException("host is closed"));
+    }
+    PeerId expected = address.peerId().orElse(null);
+    if (expected != null) {
+      if (expected.equals(peerId)) {
+        return CompletableFuture.failedFuture(new MycelNetException("refusing to dial self"));
+      }
+      List<Connection> existing = connections(expected);
+      if (!existing.isEmpty()) {
+        return CompletableFuture.completedFuture(existing.get(0));
+      }
+    }
+    InetSocketAddress target;
+    try {
+      target = tcpSocket(address.withoutPeerId());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<Connection> result = new CompletableFuture<>();
+    Bootstrap bootstrap = new Bootstrap()
+        .group(group)
+        .channel(NioSocketChannel.class)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.handshakeTimeout().toMillis())
+        .handler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {}
+        });
+    bootstrap.connect(target).addListener((ChannelFuture f) -> {
+      if (!f.isSuccess()) {
+        result.completeExceptionally(new ConnectionClosedException(
+            "cannot connect to " + address + ": " + f.cause().getMessage()));
+        return;
+      }
+      Channel ch = f.channel();
+      if (!reserveChannel(ch)) {
+        ch.close();
+        result.completeExceptionally(new ResourceLimitException(
+            "connection limit reached (" + config.maxConnections() + ")"));
+        return;
+      }
+      upgrader.upgrade(ch, true, expected).whenComplete((conn, err) -> {
+        if (err != null) {
+          result.completeExceptionally(err);
+        } else {
+          register(conn);
+          if (conn.isOpen()) {
+            result.complete(conn);
+          } else {
+            result.completeExceptionally(new ResourceLimitException(
+                "connection to " + conn.remotePeer() + " refused by the per-peer limit"));
+          }
+        }
+      });
+    });
+    return result;
+  }
+
+  @Override
+  public CompletableFuture<Connection> dial(PeerId peer) {
+    List<Connection> existing = connections(peer);
+    if (!existing.isEmpty()) {
+      return CompletableFuture.completedFuture(existing.get(0));
+    }
+    List<Multiaddr> addresses = peerStore.get(peer).map(PeerStore.PeerInfo::addresses).orElse(List.of());
+    if (addresses.isEmpty()) {
+      return CompletableFuture.failedFuture(new MycelNetException("no known address for " + peer));
+    }
+    CompletableFuture<Connection> attempt = dial(addresses.get(0).withPeerId(peer));
+    for (Multiaddr next : addresses.subList(1, addresses.size())) {
+      attempt = attempt.exceptionallyCompose(e -> dial(next.withPeerId(peer)));
+    }
+    return attempt;
+  }
+
+  @Override
+  public CompletableFuture<Stream> newStream(PeerId peer, List<String> protocolIds) {
+    return dial(peer).thenCompose(c -> c.openStream(protocolIds));
+  }
+
+  @Override
+  public List<Connection> connections() {
+    List<Connection> all = new ArrayList<>();
+    connections.values().forEach(all::addAll);
+    return all;
+  }
+
+  @Override
+  public List<Connection> connections(PeerId peer) {
+    List<NettyConnection> list = connections.get(peer);
+    return list == null ? List.of() : List.copyOf(list);
+  }
+
+  @Override
+  public void addListener(ConnectionListener listener) {
+    listeners.add(listener);
+  }
+
+  @Override
+  public PeerId peerId() {
+    return peerId;
+  }
+
+  @Override
+  public PrivateKey privateKey() {
+    return privateKey;
+  }
+
+  @Override
+  public String agentVersion() {
+    return config.agentVersion();
+  }
+
+  @Override
+  public List<Multiaddr> listenAddresses() {
+    List<Multiaddr> result = new ArrayList<>();
+    for (Channel server : serverChannels) {
+      InetSocketAddress bound = (InetSocketAddress) server.localAddress();
+      if (bound.getAddress().isAnyLocalAddress()) {
+        boolean v6 = bound.getAddress() instanceof Inet6Address;
+        for (InetAddress local : interfaceAddresses()) {
+          if ((local instanceof Inet6Address) == v6) {
+            result.add(Multiaddr.fromSocketAddress(new InetSocketAddress(local, bound.getPort())));
+          }
+        }
+      } else {
+        result.add(Multiaddr.fromSocketAddress(bound));
+      }
+    }
+    return result;
+  }
+
+  private static List<InetAddress> interfaceAddresses() {
+    List<InetAddress> addresses = new ArrayList<>();
+    try {
+      for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        if (!nif.isUp()) {
+          continue;
+        }
+        for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+          if (!a.isLinkLocalAddress()) {
+            addresses.add(a instanceof Inet6Address v6 && v6.getScopeId() != 0
+                ? InetAddress.getByAddress(a.getAddress()) : a);
+          }
+        }
+      }
+    } catch (SocketException | java.net.UnknownHostException e) {
+      LOG.warn("cannot list network interfaces: {}", e.getMessage());
+    }
+    return addresses;
+  }
+
+  @Override
+  public ProtocolRegistry protocols() {
+    return protocols;
+  }
+
+  /** The registry, with change notification (identify push uses it). */
+  public DefaultProtocolRegistry registry() {
+    return protocols;
+  }
+
+  @Override
+  public PeerStore peerStore() {
+    return peerStore;
+  }
+
+  HostConfig config() {
+    return config;
+  }
+
+  YamuxConfig yamuxConfig() {
+    return yamuxConfig;
+  }
+
+  ExecutorService blockingExecutor() {
+    return blocking;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    serverChannels.forEach(Channel::close);
+    for (Connection c : connections()) {
+      c.close();
+    }
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    blocking.shutdownNow();
+  }
+
+  static InetSocketAddress tcpSocket(Multiaddr address) {
+    if (address.valueOf(Protocol.TCP).isEmpty()) {
+      throw new MycelNetException("not a TCP address: " + address);
+    }
+    return address.toSocketAddress();
+  }
+
+  static Multiaddr toMultiaddr(SocketAddress address) {
+    return address instanceof InetSocketAddress inet ? Multiaddr.fromSocketAddress(inet) : null;
+  }
+
+}

@@ -1,0 +1,161 @@
+package io.mycel.node;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.mycel.core.multiaddr.Multiaddr;
+import io.mycel.net.host.HostConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The node's config file ({@code config.json} in the node home). {@code mycel init} writes every
+ * default out; an unknown key or a bad value refuses start-up with a message naming the key.
+ */
+public record NodeConfig(Swarm swarm, Limits limits, List<String> bootstrap) {
+  public static final int DEFAULT_SWARM_PORT = 4101;
+
+  /** Where the node listens for peers. */
+  public record Swarm(List<String> listen) {
+    public Swarm {
+      if (listen == null) {
+        throw new IllegalArgumentException("swarm.listen: must be a list of multiaddrs");
+      }
+      for (String address : listen) {
+        try {
+          Multiaddr.parse(address);
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException("swarm.listen: invalid multiaddr \"" + address + "\": "
+              + e.getMessage());
+        }
+      }
+      listen = List.copyOf(listen);
+    }
+  }
+
+  /** Connection manager and resource limits. */
+  public record Limits(
+      int maxConnections,
+      int maxConnectionsPerPeer,
+      int maxStreamsPerConnection,
+      long handshakeTimeoutMs,
+      long negotiationTimeoutMs,
+      long idleStreamTimeoutMs) {
+    public Limits {
+      positive(maxConnections, "limits.maxConnections");
+      positive(maxConnectionsPerPeer, "limits.maxConnectionsPerPeer");
+      positive(maxStreamsPerConnection, "limits.maxStreamsPerConnection");
+      positive(handshakeTimeoutMs, "limits.handshakeTimeoutMs");
+      positive(negotiationTimeoutMs, "limits.negotiationTimeoutMs");
+      positive(idleStreamTimeoutMs, "limits.idleStreamTimeoutMs");
+    }
+
+    private static void positive(long value, String key) {
+      if (value <= 0) {
+        throw new IllegalArgumentException(key + ": must be a positive number, was " + value);
+      }
+    }
+  }
+
+  public NodeConfig {
+    if (swarm == null) {
+      throw new IllegalArgumentException("swarm: missing");
+    }
+    if (limits == null) {
+      throw new IllegalArgumentException("limits: missing");
+    }
+    bootstrap = bootstrap == null ? List.of() : List.copyOf(bootstrap);
+    for (String address : bootstrap) {
+      try {
+        if (Multiaddr.parse(address).peerId().isEmpty()) {
+          throw new IllegalArgumentException("it must end in /p2p/<peer id>");
+        }
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("bootstrap: invalid address \"" + address + "\": "
+            + e.getMessage());
+      }
+    }
+  }
+
+  public static NodeConfig defaults() {
+    return new NodeConfig(
+        new Swarm(List.of("/ip4/0.0.0.0/tcp/" + DEFAULT_SWARM_PORT, "/ip6/::/tcp/" + DEFAULT_SWARM_PORT)),
+        new Limits(
+            HostConfig.DEFAULT_MAX_CONNECTIONS,
+            HostConfig.DEFAULT_MAX_CONNECTIONS_PER_PEER,
+            HostConfig.DEFAULT_MAX_STREAMS_PER_CONNECTION,
+            HostConfig.DEFAULT_HANDSHAKE_TIMEOUT.toMillis(),
+            HostConfig.DEFAULT_NEGOTIATION_TIMEOUT.toMillis(),
+            HostConfig.DEFAULT_IDLE_STREAM_TIMEOUT.toMillis()),
+        List.of());
+  }
+
+  public NodeConfig withListen(List<String> listen) {
+    return new NodeConfig(new Swarm(listen), limits, bootstrap);
+  }
+
+  public HostConfig toHostConfig(String agentVersion) {
+    return new HostConfig(
+        swarm.listen().stream().map(Multiaddr::parse).collect(Collectors.toList()),
+        agentVersion,
+        limits.maxConnections(),
+        limits.maxConnectionsPerPeer(),
+        limits.maxStreamsPerConnection(),
+        Duration.ofMillis(limits.handshakeTimeoutMs()),
+        Duration.ofMillis(limits.negotiationTimeoutMs()),
+        Duration.ofMillis(limits.idleStreamTimeoutMs()));
+  }
+
+  private static ObjectMapper mapper() {
+    return new ObjectMapper()
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+        .enable(SerializationFeature.INDENT_OUTPUT);
+  }
+
+  /** Reads a config file; the exception message names the offending key. */
+  public static NodeConfig read(Path file) throws IOException {
+    try {
+      return mapper().readValue(file.toFile(), NodeConfig.class);
+    } catch (UnrecognizedPropertyException e) {
+      throw new InvalidConfigException(file, "unknown key \"" + path(e) + "\"");
+    } catch (JsonMappingException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IllegalArgumentException bad) {
+        throw new InvalidConfigException(file, bad.getMessage());
+      }
+      throw new InvalidConfigException(file, "bad value at \"" + path(e) + "\": " + e.getOriginalMessage());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new InvalidConfigException(file, "not valid JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  private static String path(JsonMappingException e) {
+    return e.getPath().stream()
+        .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+        .collect(Collectors.joining("."))
+        .replace(".[", "[");
+  }
+
+  /** Writes the config atomically, every key spelled out. */
+  public void write(Path file) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(tmp, mapper().writeValueAsString(this) + "\n");
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** A config file that cannot be used; the message says which key is wrong. */
+  public static final class InvalidConfigException extends IOException {
+    public InvalidConfigException(Path file, String problem) {
+      super(file + ": " + problem);
+    }
+  }
+}
