@@ -2,7 +2,6 @@ package io.mycel.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.mycel.node.NodeHome;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -11,10 +10,6 @@ final class Cli {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private Cli() {}
-
-  static NodeHome home() {
-    return NodeHome.fromEnvironment(System.getenv());
-  }
 
   /** The message a person should read for a failure, without wrapper exceptions. */
   static String describe(Throwable e) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -17,6 +18,8 @@ import picocli.CommandLine.Spec;
 final class DaemonCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @Mixin HomeOption homeOption;
+
   @Option(names = "--listen", paramLabel = "MULTIADDR",
       description = "Listen on this address instead of the config's swarm.listen (repeatable).")
   List<String> listen;
@@ -24,7 +27,7 @@ final class DaemonCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    NodeHome home = Cli.home();
+    NodeHome home = homeOption.home();
     if (!home.isInitialized()) {
       out.println("No node home at " + home.dir() + "; creating one with a new identity.");
       home.init(NodeConfig.defaults());

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -21,12 +22,14 @@ import picocli.CommandLine.Spec;
 final class IdCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @Mixin HomeOption homeOption;
+
   @Option(names = "--json", description = "Print as JSON.")
   boolean json;
 
   @Override
   public Integer call() throws Exception {
-    NodeHome home = Cli.home();
+    NodeHome home = homeOption.home();
     PrivateKey key = home.loadKey();
     NodeConfig config = home.loadConfig();
     PeerId peer = PeerId.fromPublicKey(key.publicKey());

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -16,6 +17,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "init", description = "Create the node home: a new Ed25519 identity and a config with every default.")
 final class InitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @Mixin HomeOption homeOption;
 
   @Option(names = "--swarm-port", description = "TCP port for peer connections (default ${DEFAULT-VALUE}; 0 = any free port).")
   int swarmPort = NodeConfig.DEFAULT_SWARM_PORT;
@@ -25,7 +28,7 @@ final class InitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    NodeHome home = Cli.home();
+    NodeHome home = homeOption.home();
     NodeConfig config = NodeConfig.defaults()
         .withListen(List.of("/ip4/0.0.0.0/tcp/" + swarmPort, "/ip6/::/tcp/" + swarmPort));
     home.init(config);

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,6 +27,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "ping", description = "Measure round trips to a peer with the libp2p ping protocol.")
 final class PingCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @Mixin HomeOption homeOption;
 
   @Parameters(paramLabel = "MULTIADDR", description = "The peer's address, e.g. /ip4/127.0.0.1/tcp/4101/p2p/12D3KooW...")
   String address;
@@ -46,7 +49,7 @@ final class PingCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Multiaddr target = Multiaddr.parse(address);
-    NodeHome home = Cli.home();
+    NodeHome home = homeOption.home();
     PrivateKey key = home.isInitialized() ? home.loadKey() : Ed25519.generate();
     HostConfig config = HostConfig.defaults(List.of(), Version.agent());
     try (NettyHost host = new NettyHost(key, config).start()) {

@@ -62,6 +62,7 @@ public final class NettyHost implements Host {
   private final DefaultProtocolRegistry protocols = new DefaultProtocolRegistry();
   private final PeerStore peerStore = new PeerStore();
   private final EventLoopGroup group;
+  private final boolean ownsGroup;
   private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
   private final ConnectionUpgrader upgrader = new ConnectionUpgrader(this);
   private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
@@ -71,14 +72,22 @@ public final class NettyHost implements Host {
   private volatile boolean closed;
 
   public NettyHost(PrivateKey privateKey, HostConfig config) {
+    this(privateKey, config, null);
+  }
+
+  /**
+   * A host whose I/O runs on {@code sharedGroup} (many hosts in one process, as in benchmarks
+   * and simulations), or on its own event loops when it is null.
+   */
+  public NettyHost(PrivateKey privateKey, HostConfig config, EventLoopGroup sharedGroup) {
     this.privateKey = privateKey;
     this.peerId = PeerId.fromPublicKey(privateKey.publicKey());
     this.config = config;
     this.yamuxConfig = YamuxConfig.defaults()
         .withMaxStreams(config.maxStreamsPerConnection())
         .withIdleStreamTimeout(config.idleStreamTimeout());
-    this.group = new MultiThreadIoEventLoopGroup(
-        Math.max(2, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
+    this.ownsGroup = sharedGroup == null;
+    this.group = sharedGroup != null ? sharedGroup : newEventLoopGroup();
   }
 
   /** Binds every listen address; fails with a message naming the address that could not be bound. */
@@ -326,6 +335,11 @@ public final class NettyHost implements Host {
     return peerStore;
   }
 
+  /** TCP connections open or being upgraded, as counted against {@code maxConnections}. */
+  int openChannelCount() {
+    return openChannels.get();
+  }
+
   HostConfig config() {
     return config;
   }
@@ -348,8 +362,16 @@ public final class NettyHost implements Host {
     for (Connection c : connections()) {
       c.close();
     }
-    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    if (ownsGroup) {
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
     blocking.shutdownNow();
+  }
+
+  /** Event loops for one host: one per core, at least two. */
+  public static EventLoopGroup newEventLoopGroup() {
+    return new MultiThreadIoEventLoopGroup(
+        Math.max(2, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
   }
 
   static InetSocketAddress tcpSocket(Multiaddr address) {

@@ -1,0 +1,72 @@
+package io.mycel.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeConfigTest {
+  @TempDir Path dir;
+
+  @Test
+  void defaultsRoundTripThroughTheFile() throws Exception {
+    Path file = dir.resolve("config.json");
+    NodeConfig.defaults().write(file);
+    assertThat(NodeConfig.read(file)).isEqualTo(NodeConfig.defaults());
+  }
+
+  @Test
+  void anUnknownKeyIsNamed() throws Exception {
+    Path file = dir.resolve("config.json");
+    NodeConfig.defaults().write(file);
+    Files.writeString(file, Files.readString(file).replace("\"listen\"", "\"listne\""));
+    assertThatThrownBy(() -> NodeConfig.read(file))
+        .isInstanceOf(NodeConfig.InvalidConfigException.class)
+        .hasMessageContaining("unknown key \"swarm.listne\"");
+  }
+
+  @Test
+  void aBadValueIsNamed() throws Exception {
+    Path file = dir.resolve("config.json");
+    NodeConfig.defaults().write(file);
+    Files.writeString(file, Files.readString(file).replace("\"maxConnections\" : 2048", "\"maxConnections\" : 0"));
+    assertThatThrownBy(() -> NodeConfig.read(file))
+        .hasMessageContaining("limits.maxConnections: must be a positive number");
+  }
+
+  @Test
+  void aWrongTypeIsNamed() throws Exception {
+    Path file = dir.resolve("config.json");
+    NodeConfig.defaults().write(file);
+    Files.writeString(file, Files.readString(file).replace("\"maxConnections\" : 2048", "\"maxConnections\" : \"many\""));
+    assertThatThrownBy(() -> NodeConfig.read(file))
+        .hasMessageContaining("limits.maxConnections");
+  }
+
+  @Test
+  void anInvalidListenAddressIsNamed() throws Exception {
+    Path file = dir.resolve("config.json");
+    NodeConfig.defaults().write(file);
+    Files.writeString(file, Files.readString(file).replace("/ip4/0.0.0.0/tcp/4101", "/ip4/nowhere/tcp/4101"));
+    assertThatThrownBy(() -> NodeConfig.read(file))
+        .hasMessageContaining("swarm.listen: invalid multiaddr \"/ip4/nowhere/tcp/4101\"");
+  }
+
+  @Test
+  void brokenJsonIsReported() throws Exception {
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, "{ \"swarm\": ");
+    assertThatThrownBy(() -> NodeConfig.read(file)).hasMessageContaining("not valid JSON");
+  }
+
+  @Test
+  void initRefusesToOverwriteAnIdentity() throws Exception {
+    NodeHome home = new NodeHome(dir.resolve("home"));
+    home.init(NodeConfig.defaults());
+    assertThat(home.isInitialized()).isTrue();
+    assertThatThrownBy(() -> home.init(NodeConfig.defaults())).hasMessageContaining("already exists");
+  }
+}
