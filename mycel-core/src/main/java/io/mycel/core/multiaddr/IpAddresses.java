@@ -34,7 +34,6 @@ final class IpAddresses {
 
   /** RFC 4291 text: hex groups, at most one "::", optionally a dotted-quad tail. */
   static byte[] parseIp6(String text) {
-    IllegalArgumentException invalid = new IllegalArgumentException("invalid IPv6 address: " + text);
     int[] groups = new int[8];
     int count = 0;
     int gap = -1;
@@ -43,7 +42,7 @@ final class IpAddresses {
       gap = 0;
       rest = rest.substring(2);
     } else if (rest.startsWith(":")) {
-      throw invalid;
+      throw invalidIp6(text);
     }
     byte[] out = new byte[16];
     while (!rest.isEmpty()) {
@@ -51,13 +50,13 @@ final class IpAddresses {
       String part = colon < 0 ? rest : rest.substring(0, colon);
       if (part.indexOf('.') >= 0) {
         if (colon >= 0 || count > 6) {
-          throw invalid;
+          throw invalidIp6(text);
         }
         byte[] v4;
         try {
           v4 = parseIp4(part);
         } catch (IllegalArgumentException e) {
-          throw invalid;
+          throw invalidIp6(text);
         }
         groups[count++] = ((v4[0] & 0xFF) << 8) | (v4[1] & 0xFF);
         groups[count++] = ((v4[2] & 0xFF) << 8) | (v4[3] & 0xFF);
@@ -65,13 +64,13 @@ final class IpAddresses {
         break;
       }
       if (part.isEmpty() || part.length() > 4 || count == 8) {
-        throw invalid;
+        throw invalidIp6(text);
       }
       int value = 0;
       for (int i = 0; i < part.length(); i++) {
         char c = part.charAt(i);
         if (c >= 128 || !HexFormat.isHexDigit(c)) {
-          throw invalid;
+          throw invalidIp6(text);
         }
         value = (value << 4) | HexFormat.fromHexDigit(c);
       }
@@ -80,19 +79,19 @@ final class IpAddresses {
         rest = "";
       } else if (rest.startsWith("::", colon)) {
         if (gap >= 0) {
-          throw invalid;
+          throw invalidIp6(text);
         }
         gap = count;
         rest = rest.substring(colon + 2);
       } else {
         rest = rest.substring(colon + 1);
         if (rest.isEmpty()) {
-          throw invalid;
+          throw invalidIp6(text);
         }
       }
     }
     if (gap < 0 ? count != 8 : count > 7) {
-      throw invalid;
+      throw invalidIp6(text);
     }
     int[] full = new int[8];
     if (gap < 0) {
@@ -107,6 +106,10 @@ final class IpAddresses {
       out[2 * i + 1] = (byte) full[i];
     }
     return out;
+  }
+
+  private static IllegalArgumentException invalidIp6(String text) {
+    return new IllegalArgumentException("invalid IPv6 address: " + text);
   }
 
   /**

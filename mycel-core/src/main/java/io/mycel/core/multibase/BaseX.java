@@ -7,7 +7,7 @@ import java.util.Arrays;
  * each leading zero byte is kept as one leading zero character. Quadratic in the input length,
  * so decoding is capped at {@link Multibase#MAX_BASE_X_LENGTH} characters.
  */
-final class BaseX {
+final class BaseX implements Codec {
 
   private final String alphabet;
   private final int base;
@@ -29,7 +29,8 @@ final class BaseX {
     }
   }
 
-  String encode(byte[] data) {
+  @Override
+  public String encode(byte[] data) {
     int zeros = 0;
     while (zeros < data.length && data[zeros] == 0) {
       zeros++;
@@ -58,7 +59,8 @@ final class BaseX {
     return out.toString();
   }
 
-  byte[] decode(String text) {
+  @Override
+  public byte[] decode(String text) {
     if (text.length() > Multibase.MAX_BASE_X_LENGTH) {
       throw new IllegalArgumentException(
           "encoded text longer than " + Multibase.MAX_BASE_X_LENGTH + " characters");

@@ -18,29 +18,26 @@ public enum Multibase {
   BASE2('0', "base2", new Rfc4648("01", false, false)),
   BASE8('7', "base8", new Rfc4648("01234567", false, false)),
   BASE10('9', "base10", new BaseX("0123456789", false)),
-  BASE16('f', "base16", new Rfc4648("0123456789abcdef", false, true)),
-  BASE16_UPPER('F', "base16upper", new Rfc4648("0123456789ABCDEF", false, true)),
-  BASE32('b', "base32", new Rfc4648("abcdefghijklmnopqrstuvwxyz234567", false, true)),
-  BASE32_UPPER('B', "base32upper", new Rfc4648("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", false, true)),
-  BASE32_PAD('c', "base32pad", new Rfc4648("abcdefghijklmnopqrstuvwxyz234567", true, true)),
-  BASE32_PAD_UPPER('C', "base32padupper", new Rfc4648("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", true, true)),
-  BASE32_HEX('v', "base32hex", new Rfc4648("0123456789abcdefghijklmnopqrstuv", false, true)),
-  BASE32_HEX_UPPER('V', "base32hexupper", new Rfc4648("0123456789ABCDEFGHIJKLMNOPQRSTUV", false, true)),
-  BASE32_HEX_PAD('t', "base32hexpad", new Rfc4648("0123456789abcdefghijklmnopqrstuv", true, true)),
-  BASE32_HEX_PAD_UPPER('T', "base32hexpadupper", new Rfc4648("0123456789ABCDEFGHIJKLMNOPQRSTUV", true, true)),
-  BASE32_Z('h', "base32z", new Rfc4648("ybndrfg8ejkmcpqxot1uwisza345h769", false, false)),
-  BASE36('k', "base36", new BaseX("0123456789abcdefghijklmnopqrstuvwxyz", true)),
-  BASE36_UPPER('K', "base36upper", new BaseX("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", true)),
-  BASE58_BTC('z', "base58btc", new BaseX("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz", false)),
-  BASE58_FLICKR('Z', "base58flickr", new BaseX("123456789abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ", false)),
-  BASE64('m', "base64", new Rfc4648(
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", false, false)),
-  BASE64_PAD('M', "base64pad", new Rfc4648(
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", true, false)),
-  BASE64_URL('u', "base64url", new Rfc4648(
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", false, false)),
-  BASE64_URL_PAD('U', "base64urlpad", new Rfc4648(
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", true, false));
+  BASE16('f', "base16", new Rfc4648(Alphabets.HEX, false, true)),
+  BASE16_UPPER('F', "base16upper", new Rfc4648(Alphabets.HEX_UPPER, false, true)),
+  BASE32('b', "base32", new Rfc4648(Alphabets.B32, false, true)),
+  BASE32_UPPER('B', "base32upper", new Rfc4648(Alphabets.B32_UPPER, false, true)),
+  BASE32_PAD('c', "base32pad", new Rfc4648(Alphabets.B32, true, true)),
+  BASE32_PAD_UPPER('C', "base32padupper", new Rfc4648(Alphabets.B32_UPPER, true, true)),
+  BASE32_HEX('v', "base32hex", new Rfc4648(Alphabets.B32_HEX, false, true)),
+  BASE32_HEX_UPPER('V', "base32hexupper", new Rfc4648(Alphabets.B32_HEX_UPPER, false, true)),
+  BASE32_HEX_PAD('t', "base32hexpad", new Rfc4648(Alphabets.B32_HEX, true, true)),
+  BASE32_HEX_PAD_UPPER('T', "base32hexpadupper",
+      new Rfc4648(Alphabets.B32_HEX_UPPER, true, true)),
+  BASE32_Z('h', "base32z", new Rfc4648(Alphabets.B32_Z, false, false)),
+  BASE36('k', "base36", new BaseX(Alphabets.B36, true)),
+  BASE36_UPPER('K', "base36upper", new BaseX(Alphabets.B36_UPPER, true)),
+  BASE58_BTC('z', "base58btc", new BaseX(Alphabets.B58_BTC, false)),
+  BASE58_FLICKR('Z', "base58flickr", new BaseX(Alphabets.B58_FLICKR, false)),
+  BASE64('m', "base64", new Rfc4648(Alphabets.B64, false, false)),
+  BASE64_PAD('M', "base64pad", new Rfc4648(Alphabets.B64, true, false)),
+  BASE64_URL('u', "base64url", new Rfc4648(Alphabets.B64_URL, false, false)),
+  BASE64_URL_PAD('U', "base64urlpad", new Rfc4648(Alphabets.B64_URL, true, false));
 
   /**
    * Longest text accepted by the big-number bases (base10, base36, base58), whose decoding time
@@ -58,9 +55,9 @@ public enum Multibase {
 
   private final char prefix;
   private final String encodingName;
-  private final Object codec;
+  private final Codec codec;
 
-  Multibase(char prefix, String encodingName, Object codec) {
+  Multibase(char prefix, String encodingName, Codec codec) {
     this.prefix = prefix;
     this.encodingName = encodingName;
     this.codec = codec;
@@ -102,7 +99,7 @@ public enum Multibase {
    * @throws IllegalArgumentException on an empty text, an unknown prefix or invalid text
    */
   public static byte[] decode(String text) {
-    return decodeBare(baseOf(text), text.substring(1));
+    return baseOf(text).decodeBare(text.substring(1));
   }
 
   /**
@@ -123,7 +120,7 @@ public enum Multibase {
 
   /** Encodes {@code data} in this base, without the prefix character. */
   public String encodeBare(byte[] data) {
-    return codec instanceof Rfc4648 r ? r.encode(data) : ((BaseX) codec).encode(data);
+    return codec.encode(data);
   }
 
   /**
@@ -132,10 +129,6 @@ public enum Multibase {
    * @throws IllegalArgumentException if the text is not valid in this base
    */
   public byte[] decodeBare(String text) {
-    return decodeBare(this, text);
-  }
-
-  private static byte[] decodeBare(Multibase base, String text) {
-    return base.codec instanceof Rfc4648 r ? r.decode(text) : ((BaseX) base.codec).decode(text);
+    return codec.decode(text);
   }
 }

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * carries a fixed number of bits. Decoding is strict: unknown characters, impossible lengths,
  * non-zero leftover bits and wrong padding are rejected.
  */
-final class Rfc4648 {
+final class Rfc4648 implements Codec {
 
   private final String alphabet;
   private final int bitsPerChar;
@@ -39,7 +39,8 @@ final class Rfc4648 {
     return bits / bitsPerChar;
   }
 
-  String encode(byte[] data) {
+  @Override
+  public String encode(byte[] data) {
     StringBuilder out = new StringBuilder((data.length * 8 + bitsPerChar - 1) / bitsPerChar + 8);
     int mask = (1 << bitsPerChar) - 1;
     int buffer = 0;
@@ -65,7 +66,8 @@ final class Rfc4648 {
     return out.toString();
   }
 
-  byte[] decode(String text) {
+  @Override
+  public byte[] decode(String text) {
     int end = text.length();
     if (padded) {
       while (end > 0 && text.charAt(end - 1) == '=') {

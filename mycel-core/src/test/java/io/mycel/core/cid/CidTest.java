@@ -8,6 +8,7 @@ import io.mycel.core.multicodec.Multicodec;
 import io.mycel.core.multihash.Multihash;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
@@ -87,7 +88,7 @@ class CidTest {
   @Test
   void rejectsShortMultihashLength() {
     byte[] bytes = Cid.parse(V1).bytes();
-    byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length - 1);
+    byte[] truncated = Arrays.copyOf(bytes, bytes.length - 1);
     assertThatThrownBy(() -> Cid.fromBytes(truncated))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("declares 32");
@@ -96,7 +97,7 @@ class CidTest {
   @Test
   void rejectsTrailingBytes() {
     byte[] bytes = Cid.parse(V1).bytes();
-    byte[] longer = java.util.Arrays.copyOf(bytes, bytes.length + 1);
+    byte[] longer = Arrays.copyOf(bytes, bytes.length + 1);
     assertThatThrownBy(() -> Cid.fromBytes(longer))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("trailing");

@@ -3,6 +3,7 @@ package io.mycel.core.multiaddr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mycel.core.multibase.Multibase;
 import io.mycel.core.peer.PeerId;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -84,8 +85,8 @@ class MultiaddrTest {
     Multiaddr addr = Multiaddr.parse("/ip4/1.2.3.4/udp/443/quic-v1/webtransport/certhash/"
         + certhash);
     assertThat(addr.valueOf(Protocol.CERTHASH)).contains(certhash);
-    String base32 = "b" + io.mycel.core.multibase.Multibase.BASE32.encodeBare(
-        io.mycel.core.multibase.Multibase.decode(certhash));
+    String base32 = "b" + Multibase.BASE32.encodeBare(
+        Multibase.decode(certhash));
     Multiaddr same = Multiaddr.parse("/ip4/1.2.3.4/udp/443/quic-v1/webtransport/certhash/"
         + base32);
     assertThat(same).isEqualTo(addr);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mycel.core.multicodec.Multicodec;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +42,7 @@ class MultihashTest {
   @Test
   void truncatedDigestMatchesPrefix() {
     byte[] full = Multihash.sha2_256(MERKLE).digest();
-    Multihash truncated = Multihash.of(Multicodec.SHA2_256, java.util.Arrays.copyOf(full, 20));
+    Multihash truncated = Multihash.of(Multicodec.SHA2_256, Arrays.copyOf(full, 20));
     assertThat(truncated.matches(MERKLE)).isTrue();
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mycel.core.cid.Cid;
 import io.mycel.core.crypto.Ed25519;
 import io.mycel.core.crypto.Keys;
+import io.mycel.core.crypto.KeysTestVectors;
 import io.mycel.core.crypto.PrivateKey;
 import io.mycel.core.crypto.PublicKey;
 import io.mycel.core.multibase.Multibase;
@@ -50,7 +51,7 @@ class PeerIdTest {
   @Test
   void largeKeyIsHashed() {
     PublicKey rsa = Keys.unmarshalPublicKey(HEX.parseHex(
-        io.mycel.core.crypto.KeysTestVectors.RSA_PUBLIC));
+        KeysTestVectors.RSA_PUBLIC));
     PeerId id = PeerId.fromPublicKey(rsa);
     assertThat(id.multihash()).isEqualTo(Multihash.sha2_256(rsa.marshal()));
     assertThat(id.matches(rsa)).isTrue();
