@@ -1,6 +1,7 @@
 package io.mycel.node;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -11,6 +12,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.lang.reflect.RecordComponent;
+import java.util.HashMap;
+import java.util.Map;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -124,7 +128,10 @@ public record NodeConfig(Swarm swarm, Limits limits, List<String> bootstrap) {
   /** Reads a config file; the exception message names the offending key. */
   public static NodeConfig read(Path file) throws IOException {
     try {
-      return mapper().readValue(file.toFile(), NodeConfig.class);
+      ObjectMapper mapper = mapper();
+      JsonNode tree = mapper.readTree(file.toFile());
+      checkKeys(file, tree, NodeConfig.class, "");
+      return mapper.treeToValue(tree, NodeConfig.class);
     } catch (UnrecognizedPropertyException e) {
       throw new InvalidConfigException(file, "unknown key \"" + path(e) + "\"");
     } catch (JsonMappingException e) {
@@ -132,9 +139,32 @@ public record NodeConfig(Swarm swarm, Limits limits, List<String> bootstrap) {
       if (cause instanceof IllegalArgumentException bad) {
         throw new InvalidConfigException(file, bad.getMessage());
       }
+      if (e.getOriginalMessage().startsWith("Missing creator property")) {
+        throw new InvalidConfigException(file, "missing key \"" + path(e) + "\"");
+      }
       throw new InvalidConfigException(file, "bad value at \"" + path(e) + "\": " + e.getOriginalMessage());
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new InvalidConfigException(file, "not valid JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  /** Names the first key that the config records do not have, before any value is bound. */
+  private static void checkKeys(Path file, JsonNode node, Class<?> type, String prefix)
+      throws InvalidConfigException {
+    if (!type.isRecord() || !node.isObject()) {
+      return;
+    }
+    Map<String, Class<?>> known = new HashMap<>();
+    for (RecordComponent component : type.getRecordComponents()) {
+      known.put(component.getName(), component.getType());
+    }
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
+      String key = prefix + field.getKey();
+      Class<?> fieldType = known.get(field.getKey());
+      if (fieldType == null) {
+        throw new InvalidConfigException(file, "unknown key \"" + key + "\"");
+      }
+      checkKeys(file, field.getValue(), fieldType, key + ".");
     }
   }
 

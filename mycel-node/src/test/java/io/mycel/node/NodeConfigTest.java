@@ -29,6 +29,13 @@ class NodeConfigTest {
   }
 
   @Test
+  void aMissingKeyIsNamed() throws Exception {
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, "{\"swarm\": {\"listen\": []}, \"bootstrap\": []}");
+    assertThatThrownBy(() -> NodeConfig.read(file)).hasMessageContaining("missing key \"limits\"");
+  }
+
+  @Test
   void aBadValueIsNamed() throws Exception {
     Path file = dir.resolve("config.json");
     NodeConfig.defaults().write(file);
