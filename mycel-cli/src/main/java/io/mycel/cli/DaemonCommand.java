@@ -1,9 +1,11 @@
 package io.mycel.cli;
 
+import io.mycel.node.DaemonFile;
 import io.mycel.node.Node;
 import io.mycel.node.NodeConfig;
 import io.mycel.node.NodeHome;
 import io.mycel.node.Version;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -32,14 +34,28 @@ final class DaemonCommand implements Callable<Integer> {
       out.println("No node home at " + home.dir() + "; creating one with a new identity.");
       home.init(NodeConfig.defaults());
     }
+    DaemonFile daemonFile = DaemonFile.lock(home);
     NodeConfig config = home.loadConfig();
     if (listen != null && !listen.isEmpty()) {
       config = config.withListen(listen);
     }
-    Node node = Node.start(home.loadKey(), config);
+    Node node;
+    try {
+      node = Node.start(home.loadKey(), config);
+    } catch (RuntimeException | IOException e) {
+      daemonFile.close();
+      throw e;
+    }
+    daemonFile.publish(new DaemonFile.Info(ProcessHandle.current().pid(), node.peerId().toString(),
+        node.dialableAddresses().stream().map(Object::toString).toList()));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       node.close();
+      try {
+        daemonFile.close();
+      } catch (IOException e) {
+        System.err.println("could not remove the daemon file: " + e.getMessage());
+      }
       stopped.countDown();
     }, "mycel-shutdown"));
     out.println("Mycel " + Version.version() + " daemon running");

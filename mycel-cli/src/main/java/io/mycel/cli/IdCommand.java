@@ -4,6 +4,7 @@ import io.mycel.core.crypto.PrivateKey;
 import io.mycel.core.multiaddr.Multiaddr;
 import io.mycel.core.multibase.Multibase;
 import io.mycel.core.peer.PeerId;
+import io.mycel.node.DaemonFile;
 import io.mycel.node.NodeConfig;
 import io.mycel.node.NodeHome;
 import io.mycel.node.Version;
@@ -11,6 +12,7 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,9 +35,11 @@ final class IdCommand implements Callable<Integer> {
     PrivateKey key = home.loadKey();
     NodeConfig config = home.loadConfig();
     PeerId peer = PeerId.fromPublicKey(key.publicKey());
-    List<String> addresses = config.swarm().listen().stream()
-        .map(a -> Multiaddr.parse(a).withPeerId(peer).toString())
-        .toList();
+    Optional<DaemonFile.Info> daemon = DaemonFile.read(home);
+    List<String> addresses = daemon.map(DaemonFile.Info::swarmAddresses)
+        .orElseGet(() -> config.swarm().listen().stream()
+            .map(a -> Multiaddr.parse(a).withPeerId(peer).toString())
+            .toList());
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       Map<String, Object> result = new LinkedHashMap<>();
@@ -43,6 +47,7 @@ final class IdCommand implements Callable<Integer> {
       result.put("peerIdCid", peer.toCid().toString());
       result.put("publicKey", Multibase.encode(Multibase.BASE64, key.publicKey().marshal()));
       result.put("addresses", addresses);
+      result.put("daemonRunning", daemon.isPresent());
       result.put("agentVersion", Version.agent());
       result.put("home", home.dir().toString());
       out.println(Cli.JSON.writeValueAsString(result));
@@ -51,7 +56,9 @@ final class IdCommand implements Callable<Integer> {
       out.println("as CID:     " + peer.toCid());
       out.println("agent:      " + Version.agent());
       out.println("home:       " + home.dir());
-      out.println("addresses:");
+      out.println(daemon.isPresent()
+          ? "addresses (daemon running, pid " + daemon.get().pid() + "):"
+          : "addresses (configured; no daemon running):");
       addresses.forEach(a -> out.println("  " + a));
     }
     return 0;

@@ -30,7 +30,7 @@ final class InitCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     NodeHome home = homeOption.home();
     NodeConfig config = NodeConfig.defaults()
-        .withListen(List.of("/ip4/0.0.0.0/tcp/" + swarmPort, "/ip6/::/tcp/" + swarmPort));
+        .withListen(List.of("/ip4/0.0.0.0/tcp/" + swarmPort));
     home.init(config);
     PeerId peer = PeerId.fromPublicKey(home.loadKey().publicKey());
     PrintWriter out = spec.commandLine().getOut();

@@ -90,7 +90,7 @@ public record NodeConfig(Swarm swarm, Limits limits, List<String> bootstrap) {
 
   public static NodeConfig defaults() {
     return new NodeConfig(
-        new Swarm(List.of("/ip4/0.0.0.0/tcp/" + DEFAULT_SWARM_PORT, "/ip6/::/tcp/" + DEFAULT_SWARM_PORT)),
+        new Swarm(List.of("/ip4/0.0.0.0/tcp/" + DEFAULT_SWARM_PORT)),
         new Limits(
             HostConfig.DEFAULT_MAX_CONNECTIONS,
             HostConfig.DEFAULT_MAX_CONNECTIONS_PER_PEER,

@@ -23,6 +23,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.Inet6Address;
@@ -31,6 +32,7 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketAddress;
 import java.net.SocketException;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -94,9 +96,10 @@ public final class NettyHost implements Host {
   public NettyHost start() {
     for (Multiaddr address : config.listenAddresses()) {
       InetSocketAddress socket = tcpSocket(address);
+      SocketProtocolFamily family = familyOf(socket);
       ServerBootstrap bootstrap = new ServerBootstrap()
           .group(group)
-          .channel(NioServerSocketChannel.class)
+          .channelFactory(() -> new NioServerSocketChannel(SelectorProvider.provider(), family))
           .option(ChannelOption.SO_BACKLOG, 1024)
           .childOption(ChannelOption.TCP_NODELAY, true)
           .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -187,10 +190,14 @@ public final class NettyHost implements Host {
       return CompletableFuture.failedFuture(e);
     }
     CompletableFuture<Connection> result = new CompletableFuture<>();
+    SocketProtocolFamily family = familyOf(target);
     Bootstrap bootstrap = new Bootstrap()
         .group(group)
-        .channel(NioSocketChannel.class)
+        .channelFactory(() -> new NioSocketChannel(SelectorProvider.provider(), family))
         .option(ChannelOption.TCP_NODELAY, true)
+        // Nothing is read until the upgrade's first handler is in place: a listener may send
+        // its multistream header as soon as it accepts.
+        .option(ChannelOption.AUTO_READ, false)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.handshakeTimeout().toMillis())
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
@@ -209,7 +216,9 @@ public final class NettyHost implements Host {
             "connection limit reached (" + config.maxConnections() + ")"));
         return;
       }
-      upgrader.upgrade(ch, true, expected).whenComplete((conn, err) -> {
+      CompletableFuture<NettyConnection> upgrade = upgrader.upgrade(ch, true, expected);
+      ch.config().setAutoRead(true);
+      upgrade.whenComplete((conn, err) -> {
         if (err != null) {
           result.completeExceptionally(err);
         } else {
@@ -372,6 +381,15 @@ public final class NettyHost implements Host {
   public static EventLoopGroup newEventLoopGroup() {
     return new MultiThreadIoEventLoopGroup(
         Math.max(2, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
+  }
+
+  /**
+   * IPv4 addresses get IPv4-only sockets, so that {@code /ip4/0.0.0.0} is not a dual-stack
+   * socket that reports itself as {@code ::} and takes the IPv6 port as well.
+   */
+  private static SocketProtocolFamily familyOf(InetSocketAddress address) {
+    return !address.isUnresolved() && address.getAddress() instanceof Inet6Address
+        ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
   }
 
   static InetSocketAddress tcpSocket(Multiaddr address) {

@@ -87,9 +87,10 @@ public final class Multistream {
   }
 
   /**
-   * Negotiates as the listener: sends the header, then answers the dialer's messages ({@code
-   * ls} with {@code forLs}, unsupported protocols with {@code na}) until it proposes one that
-   * {@code supported} accepts, which it echoes.
+   * Negotiates as the listener: answers the dialer's header with its own, then the dialer's
+   * messages ({@code ls} with {@code forLs}, unsupported protocols with {@code na}) until it
+   * proposes one that {@code supported} accepts, which it echoes. When the dialer's proposal has
+   * already arrived with its header, the header and the answer leave in one flush.
    *
    * @return the protocol selected
    * @throws ProtocolViolationException if the dialer sent garbage instead of the header, an
@@ -107,9 +108,12 @@ public final class Multistream {
       throws IOException {
     Objects.requireNonNull(supported, "supported");
     Objects.requireNonNull(forLs, "forLs");
-    out.write(MultistreamMessages.header());
-    out.flush();
     expectHeader(in);
+    out.write(MultistreamMessages.header());
+    if (in.available() <= 0) {
+      // A dialer may wait for our header before it proposes anything.
+      out.flush();
+    }
     for (int round = 0; round < limits.maxNegotiationRounds(); round++) {
       String message = readMessage(in, limits.maxMessageLength());
       if (message.equals(MultistreamMessages.PROTOCOL_ID)) {

@@ -21,10 +21,16 @@ import org.slf4j.LoggerFactory;
  * the security protocol, then over the secure channel to choose the muxer (<a
  * href="https://github.com/libp2p/specs/blob/master/connections/README.md#upgrading-connections">spec</a>).
  *
- * <p>As dialer it sends the header with its first proposal and proposes the next after each
- * {@code na}; as listener it sends the header at once, answers {@code ls} and {@code na}, and
- * echoes the first proposal among its protocols. Messages may arrive split across reads or
- * several in one read; limits are checked while decoding.
+ * <p>As dialer it sends the header with its first proposal as soon as the channel is active, and
+ * proposes the next after each {@code na}. As listener it answers the dialer's header with its own
+ * (as js-libp2p does, so nothing is sent before the dialer is known to listen), answers {@code
+ * ls} and {@code na}, and echoes the first proposal among its protocols; the answers to what
+ * arrived in one read go out in one flush. Messages may arrive split across reads or several in
+ * one read; limits are checked while decoding.
+ *
+ * <p>Add the dialer's handler before the channel reads (in the channel initializer): a listener
+ * such as go-libp2p sends its header without waiting, and bytes that reach the pipeline before
+ * this handler are lost to it.
  *
  * <p>On success, all on the event loop and in this order: {@link #selectedFuture()} completes,
  * running callbacks registered without an executor synchronously; the handler removes itself;
@@ -157,16 +163,15 @@ public final class MultistreamHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void start(ChannelHandlerContext ctx) {
-    if (started) {
+    if (started || !dialer) {
       return;
     }
     started = true;
     ByteBuf out = ctx.alloc().buffer();
     out.writeBytes(MultistreamMessages.header());
-    if (dialer) {
-      out.writeBytes(MultistreamMessages.encode(protocols.get(0), limits.maxMessageLength()));
-    }
+    out.writeBytes(MultistreamMessages.encode(protocols.get(0), limits.maxMessageLength()));
     write(ctx, out);
+    ctx.flush();
   }
 
   private void decode(ChannelHandlerContext ctx) {
@@ -177,6 +182,9 @@ public final class MultistreamHandler extends ChannelInboundHandlerAdapter {
             break;
           }
           state = State.NEGOTIATING;
+          if (!dialer) {
+            write(ctx, MultistreamMessages.header());
+          }
         } else {
           String message = readMessage();
           if (message == null) {
@@ -194,6 +202,8 @@ public final class MultistreamHandler extends ChannelInboundHandlerAdapter {
       }
     } catch (ProtocolViolationException | ProtocolNegotiationException e) {
       fail(ctx, e);
+    } finally {
+      ctx.flush();
     }
   }
 
@@ -300,6 +310,8 @@ public final class MultistreamHandler extends ChannelInboundHandlerAdapter {
     ByteBuf leftover = buffer;
     buffer = null;
     log.debug("multistream-select with {} chose {}", ctx.channel().remoteAddress(), protocol);
+    // The echo leaves before anything the next handler writes.
+    ctx.flush();
     // Callbacks install the next handler now, before the leftover bytes are passed on.
     selected.complete(protocol);
     if (!ctx.isRemoved()) {
@@ -337,8 +349,9 @@ public final class MultistreamHandler extends ChannelInboundHandlerAdapter {
     write(ctx, ctx.alloc().buffer(bytes.length).writeBytes(bytes));
   }
 
+  /** Queues {@code bytes}; {@link #decode} and {@link #start} flush. */
   private void write(ChannelHandlerContext ctx, ByteBuf bytes) {
-    ctx.writeAndFlush(bytes)
+    ctx.write(bytes)
         .addListener(
             (ChannelFutureListener)
                 (ChannelFuture future) -> {

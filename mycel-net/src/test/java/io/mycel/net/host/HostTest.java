@@ -154,6 +154,38 @@ class HostTest {
     assertThat(a.connections()).isEmpty();
   }
 
+  @Test
+  void aListenerThatSendsItsHeaderBeforeReadingOursIsUnderstood() throws Exception {
+    NettyHost a = hosts.start();
+    try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      PeerId target = PeerId.fromPublicKey(Ed25519.generate().publicKey());
+      var dial = a.dial(Multiaddr.parse("/ip4/127.0.0.1/tcp/" + listener.getLocalPort()).withPeerId(target));
+      try (java.net.Socket socket = listener.accept()) {
+        // Like go-libp2p: the header goes out at accept, before the dialer's arrives.
+        socket.getOutputStream().write(multistream("/multistream/1.0.0"));
+        socket.getOutputStream().flush();
+        java.io.InputStream in = socket.getInputStream();
+        assertThat(in.readNBytes(multistream("/multistream/1.0.0").length))
+            .isEqualTo(multistream("/multistream/1.0.0"));
+        assertThat(in.readNBytes(multistream("/noise").length)).isEqualTo(multistream("/noise"));
+        socket.getOutputStream().write(multistream("/noise"));
+        socket.getOutputStream().flush();
+        // The dialer got past multistream-select: its first Noise message (2-byte length + 32 bytes).
+        assertThat(in.readNBytes(34)).hasSize(34).startsWith(0, 32);
+      }
+      assertThatThrownBy(() -> dial.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+    }
+  }
+
+  private static byte[] multistream(String line) {
+    byte[] body = (line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] out = new byte[body.length + 1];
+    out[0] = (byte) body.length;
+    System.arraycopy(body, 0, out, 1, body.length);
+    return out;
+  }
+
   static void awaitCondition(java.util.function.BooleanSupplier condition) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!condition.getAsBoolean()) {

@@ -41,9 +41,14 @@ class MultistreamHandlerTest {
   }
 
   @Test
-  void listenerSendsHeaderAtOnce() {
+  void listenerSendsNothingBeforeTheDialersHeader() {
     EmbeddedChannel channel = channel(new MultistreamHandler(false, List.of("/noise")));
 
+    assertThat((Object) channel.readOutbound()).isNull();
+    channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {0x13, '/', 'm'}));
+    assertThat((Object) channel.readOutbound()).isNull();
+
+    channel.writeInbound(Unpooled.wrappedBuffer(java.util.Arrays.copyOfRange(MultistreamMessages.header(), 3, 20)));
     assertThat(readOutbound(channel)).isEqualTo(MultistreamMessages.header());
   }
 
@@ -83,7 +88,6 @@ class MultistreamHandlerTest {
     Capture next = new Capture();
     EmbeddedChannel channel = channel(handler);
     handler.selectedFuture().thenAccept(p -> channel.pipeline().addLast(next));
-    readOutbound(channel);
 
     channel.writeInbound(
         Unpooled.wrappedBuffer(
@@ -91,6 +95,7 @@ class MultistreamHandlerTest {
                 MultistreamMessages.encodeAll(List.of("/multistream/1.0.0", "/tls/1.0.0", "/noise")),
                 new byte[] {7, 7})));
 
+    assertThat(readOutbound(channel)).isEqualTo(MultistreamMessages.header());
     assertThat(readOutbound(channel)).isEqualTo(MultistreamMessages.encode("na"));
     assertThat(readOutbound(channel)).isEqualTo(MultistreamMessages.encode("/noise"));
     assertThat(handler.selectedFuture()).isCompletedWithValue("/noise");
@@ -103,7 +108,6 @@ class MultistreamHandlerTest {
     Capture next = new Capture();
     EmbeddedChannel channel = channel(handler);
     handler.selectedFuture().thenAccept(p -> channel.pipeline().addLast(next));
-    readOutbound(channel);
 
     channel.writeInbound(
         Unpooled.wrappedBuffer(
@@ -147,7 +151,6 @@ class MultistreamHandlerTest {
   void garbageInsteadOfHeaderFailsWithTheBytesAndClosesTheChannel() {
     MultistreamHandler handler = new MultistreamHandler(false, List.of("/noise"));
     EmbeddedChannel channel = channel(handler);
-    readOutbound(channel);
 
     channel.writeInbound(Unpooled.wrappedBuffer("SSH-2.0-OpenSSH_9.6\r\n".getBytes()));
 
@@ -175,7 +178,6 @@ class MultistreamHandlerTest {
   void oversizedMessageFailsFromItsLengthPrefix() {
     MultistreamHandler handler = new MultistreamHandler(false, List.of("/noise"));
     EmbeddedChannel channel = channel(handler);
-    readOutbound(channel);
 
     channel.writeInbound(
         Unpooled.wrappedBuffer(concat(MultistreamMessages.header(), new byte[] {(byte) 0x81, 0x08})));
@@ -205,11 +207,11 @@ class MultistreamHandlerTest {
   void listenerAnswersLs() {
     MultistreamHandler handler = new MultistreamHandler(false, List.of("/noise", "/tls/1.0.0"));
     EmbeddedChannel channel = channel(handler);
-    readOutbound(channel);
 
     channel.writeInbound(
         Unpooled.wrappedBuffer(MultistreamMessages.encodeAll(List.of("/multistream/1.0.0", "ls"))));
 
+    assertThat(readOutbound(channel)).isEqualTo(MultistreamMessages.header());
     assertThat(readOutbound(channel))
         .isEqualTo(MultistreamMessagesTest.lsAnswer(List.of("/noise", "/tls/1.0.0"), true));
     assertThat(handler.selectedFuture()).isNotDone();
@@ -220,7 +222,6 @@ class MultistreamHandlerTest {
     MultistreamHandler handler =
         new MultistreamHandler(false, List.of("/noise"), new MultistreamLimits(1024, 65536, 2));
     EmbeddedChannel channel = channel(handler);
-    readOutbound(channel);
 
     channel.writeInbound(
         Unpooled.wrappedBuffer(

@@ -99,6 +99,19 @@ class MultistreamTest {
   }
 
   @Test
+  void listenerAnswersAnInteractiveDialerThatWaitsForTheHeader() throws Exception {
+    CompletableFuture<String> listener = respondAsync(Set.of("/p"));
+    assertThat(toDialer.written()).isZero();
+
+    toListener.output().write(MultistreamMessages.header());
+    assertThat(toDialer.input().readNBytes(20)).isEqualTo(MultistreamMessages.header());
+    toListener.output().write(MultistreamMessages.encode("/p"));
+
+    assertThat(get(listener)).isEqualTo("/p");
+    assertThat(toDialer.input().readNBytes(4)).isEqualTo(MultistreamMessages.encode("/p"));
+  }
+
+  @Test
   void dialerFallsBackToNextProtocolAfterNa() throws Exception {
     CompletableFuture<String> listener = respondAsync(Set.of("/b/1.0.0"));
 

@@ -1,0 +1,88 @@
+package io.mycel.node;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The running daemon's lock and address file in the node home: {@code daemon.lock} keeps a
+ * second daemon off the same home, and {@code daemon.json} tells the other commands where the
+ * running daemon listens. Both go away when the daemon stops.
+ */
+public final class DaemonFile implements AutoCloseable {
+  public static final String LOCK_FILE = "daemon.lock";
+  public static final String INFO_FILE = "daemon.json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What a running daemon publishes about itself. */
+  public record Info(long pid, String peerId, List<String> swarmAddresses) {
+    public Info {
+      swarmAddresses = List.copyOf(swarmAddresses);
+    }
+  }
+
+  private final NodeHome home;
+  private final FileChannel channel;
+  private final FileLock lock;
+
+  private DaemonFile(NodeHome home, FileChannel channel, FileLock lock) {
+    this.home = home;
+    this.channel = channel;
+    this.lock = lock;
+  }
+
+  /** Takes the home's daemon lock, or fails naming the process that holds it. */
+  public static DaemonFile lock(NodeHome home) throws IOException {
+    Files.createDirectories(home.dir());
+    FileChannel channel = FileChannel.open(home.dir().resolve(LOCK_FILE),
+        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (IOException e) {
+      channel.close();
+      throw e;
+    }
+    if (lock == null) {
+      channel.close();
+      String holder = read(home).map(i -> " (pid " + i.pid() + ")").orElse("");
+      throw new IOException("another Mycel daemon" + holder + " is already running on " + home.dir()
+          + "; stop it first or use another home (MYCEL_HOME or --home)");
+    }
+    return new DaemonFile(home, channel, lock);
+  }
+
+  /** Publishes the daemon's addresses for the other commands. */
+  public void publish(Info info) throws IOException {
+    Path file = home.dir().resolve(INFO_FILE);
+    Path tmp = home.dir().resolve(INFO_FILE + ".tmp");
+    Files.writeString(tmp, JSON.writeValueAsString(info));
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** What the running daemon of {@code home} published, if one runs. */
+  public static Optional<Info> read(NodeHome home) {
+    Path file = home.dir().resolve(INFO_FILE);
+    try {
+      Info info = JSON.readValue(file.toFile(), Info.class);
+      boolean alive = ProcessHandle.of(info.pid()).map(ProcessHandle::isAlive).orElse(false);
+      return alive ? Optional.of(info) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    Files.deleteIfExists(home.dir().resolve(INFO_FILE));
+    lock.release();
+    channel.close();
+  }
+}
