@@ -42,7 +42,7 @@ public final class MemoryBench {
     }
     Path home = Files.createTempDirectory("mycel-membench");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-XX:+UseSerialGC", "-cp", classpath,
+    ProcessBuilder pb = new ProcessBuilder(java, "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
         "io.mycel.cli.Main", "daemon", "--listen", "/ip4/127.0.0.1/tcp/0");
     pb.environment().put("MYCEL_HOME", home.toString());
     pb.redirectError(ProcessBuilder.Redirect.DISCARD);

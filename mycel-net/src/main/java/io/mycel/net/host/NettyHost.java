@@ -21,6 +21,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
@@ -56,6 +57,13 @@ public final class NettyHost implements Host {
   private static final Logger LOG = LoggerFactory.getLogger(NettyHost.class);
   public static final String NOISE = "/noise";
   public static final String YAMUX = "/yamux/1.0.0";
+
+  /**
+   * Bytes queued in a connection's outbound buffer before stream writers wait. Netty's default
+   * (64 KiB) is one Yamux frame, which would make every writer wait for each frame to reach the
+   * socket; 1 MiB lets writers run ahead of the event loop while keeping the queue bounded.
+   */
+  static final WriteBufferWaterMark WRITE_WATER_MARK = new WriteBufferWaterMark(512 * 1024, 1024 * 1024);
 
   private final PrivateKey privateKey;
   private final PeerId peerId;
@@ -102,6 +110,7 @@ public final class NettyHost implements Host {
           .channelFactory(() -> new NioServerSocketChannel(SelectorProvider.provider(), family))
           .option(ChannelOption.SO_BACKLOG, 1024)
           .childOption(ChannelOption.TCP_NODELAY, true)
+          .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_WATER_MARK)
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
@@ -195,6 +204,7 @@ public final class NettyHost implements Host {
         .group(group)
         .channelFactory(() -> new NioSocketChannel(SelectorProvider.provider(), family))
         .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_WATER_MARK)
         // Nothing is read until the upgrade's first handler is in place: a listener may send
         // its multistream header as soon as it accepts.
         .option(ChannelOption.AUTO_READ, false)
