@@ -1,33 +1,21 @@
 package io.mycel.core.crypto;
 
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.security.spec.NamedParameterSpec;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 
 /**
- * Ed25519 keys (RFC 8032) on the JDK's own implementation.
+ * Ed25519 keys (RFC 8032) on raw bytes, as libp2p carries them.
  *
- * <p>The JDK speaks X.509 and PKCS#8; libp2p carries raw keys. For Ed25519 both encodings are a
- * fixed DER prefix followed by the 32 raw bytes, so conversion is prefix surgery.
+ * <p>Key derivation, signing and verification use Bouncy Castle's lightweight implementation
+ * rather than the JDK's {@code Ed25519}: the JDK's implementations are about ten times slower, and
+ * the handshake rate depends on them (every secure-channel handshake signs once and verifies
+ * once). Seeds still come from {@link SecureRandom}.
  */
 public final class Ed25519 {
 
   /** Length of a raw public key and of a private seed. */
   public static final int KEY_LENGTH = 32;
-
-  private static final byte[] X509_PREFIX = {
-    0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00
-  };
-  private static final byte[] PKCS8_PREFIX = {
-    0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20
-  };
 
   private Ed25519() {}
 
@@ -94,62 +82,10 @@ public final class Ed25519 {
     }
   }
 
-  static java.security.PublicKey toJdkPublic(byte[] raw) throws GeneralSecurityException {
-    return KeyFactory.getInstance("Ed25519")
-        .generatePublic(new X509EncodedKeySpec(concat(X509_PREFIX, raw)));
-  }
-
-  static java.security.PrivateKey toJdkPrivate(byte[] seed) throws GeneralSecurityException {
-    byte[] encoded = concat(PKCS8_PREFIX, seed);
-    try {
-      return KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(encoded));
-    } finally {
-      Arrays.fill(encoded, (byte) 0);
-    }
-  }
-
-  /**
-   * The JDK offers no seed-to-public-key call, but its key pair generator draws exactly the
-   * 32-byte seed from the random source it is given; handing it the seed yields the pair.
-   */
+  /** The RFC 8032 public key of a 32-byte seed. */
   private static byte[] derivePublic(byte[] seed) {
-    try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519");
-      generator.initialize(NamedParameterSpec.ED25519, new FixedRandom(seed));
-      KeyPair pair = generator.generateKeyPair();
-      byte[] encoded = pair.getPublic().getEncoded();
-      if (encoded.length != X509_PREFIX.length + KEY_LENGTH
-          || !Arrays.equals(X509_PREFIX, Arrays.copyOf(encoded, X509_PREFIX.length))) {
-        throw new IllegalStateException("unexpected Ed25519 X.509 encoding from the JDK");
-      }
-      return Arrays.copyOfRange(encoded, X509_PREFIX.length, encoded.length);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("JDK lacks Ed25519", e);
-    }
-  }
-
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] out = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
-  }
-
-  /** Hands out one given seed, once; any further draw is a bug. */
-  private static final class FixedRandom extends SecureRandom {
-    private byte[] seed;
-
-    FixedRandom(byte[] seed) {
-      this.seed = seed.clone();
-    }
-
-    @Override
-    public synchronized void nextBytes(byte[] bytes) {
-      if (seed == null || bytes.length != seed.length) {
-        throw new IllegalStateException("unexpected random draw while deriving an Ed25519 key");
-      }
-      System.arraycopy(seed, 0, bytes, 0, seed.length);
-      Arrays.fill(seed, (byte) 0);
-      seed = null;
-    }
+    byte[] pub = new byte[KEY_LENGTH];
+    org.bouncycastle.math.ec.rfc8032.Ed25519.generatePublicKey(seed, 0, pub, 0);
+    return pub;
   }
 }

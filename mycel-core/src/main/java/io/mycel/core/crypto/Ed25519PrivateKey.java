@@ -1,25 +1,20 @@
 package io.mycel.core.crypto;
 
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.Signature;
 import java.util.Arrays;
 
 /** An Ed25519 private key: the 32-byte seed, with its public key. */
 final class Ed25519PrivateKey implements PrivateKey {
 
   private final byte[] seed;
+  private final byte[] publicRaw;
   private final Ed25519PublicKey publicKey;
-  private final java.security.PrivateKey jdkKey;
 
+  /** {@code publicRaw} must be the public key of {@code seed}; signing relies on it. */
   Ed25519PrivateKey(byte[] seed, byte[] publicRaw) {
     this.seed = seed.clone();
+    this.publicRaw = publicRaw.clone();
     this.publicKey = new Ed25519PublicKey(publicRaw);
-    try {
-      this.jdkKey = Ed25519.toJdkPrivate(this.seed);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("JDK rejected an Ed25519 seed", e);
-    }
   }
 
   @Override
@@ -30,7 +25,7 @@ final class Ed25519PrivateKey implements PrivateKey {
   @Override
   public byte[] raw() {
     byte[] out = Arrays.copyOf(seed, 2 * Ed25519.KEY_LENGTH);
-    System.arraycopy(publicKey.raw(), 0, out, Ed25519.KEY_LENGTH, Ed25519.KEY_LENGTH);
+    System.arraycopy(publicRaw, 0, out, Ed25519.KEY_LENGTH, Ed25519.KEY_LENGTH);
     return out;
   }
 
@@ -41,14 +36,10 @@ final class Ed25519PrivateKey implements PrivateKey {
 
   @Override
   public byte[] sign(byte[] data) {
-    try {
-      Signature signer = Signature.getInstance("Ed25519");
-      signer.initSign(jdkKey);
-      signer.update(data);
-      return signer.sign();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("Ed25519 signing failed", e);
-    }
+    byte[] signature = new byte[Ed25519PublicKey.SIGNATURE_LENGTH];
+    org.bouncycastle.math.ec.rfc8032.Ed25519.sign(
+        seed, 0, publicRaw, 0, data, 0, data.length, signature, 0);
+    return signature;
   }
 
   @Override

@@ -1,7 +1,5 @@
 package io.mycel.core.crypto;
 
-import java.security.GeneralSecurityException;
-import java.security.Signature;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -31,15 +29,9 @@ final class Ed25519PublicKey implements PublicKey {
     if (signature.length != SIGNATURE_LENGTH) {
       return false;
     }
-    try {
-      Signature verifier = Signature.getInstance("Ed25519");
-      verifier.initVerify(Ed25519.toJdkPublic(raw));
-      verifier.update(data);
-      return verifier.verify(signature);
-    } catch (GeneralSecurityException | IllegalArgumentException e) {
-      // Not a valid curve point, or a malformed signature: either way, not verified.
-      return false;
-    }
+    // False for a key that is not a valid curve point and for a non-canonical signature as well.
+    return org.bouncycastle.math.ec.rfc8032.Ed25519.verify(
+        signature, 0, raw, 0, data, 0, data.length);
   }
 
   @Override
