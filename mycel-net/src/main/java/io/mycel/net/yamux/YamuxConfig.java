@@ -49,7 +49,11 @@ public record YamuxConfig(
   public static final long DEFAULT_MAX_CONNECTION_WINDOW_GROWTH = 64L * 1024 * 1024;
   public static final int DEFAULT_MAX_STREAMS = 1024;
   public static final int DEFAULT_MAX_FRAME_SIZE = 1024 * 1024;
-  public static final int DEFAULT_MAX_SEND_FRAME_SIZE = 64 * 1024;
+  /**
+   * 64 KiB less 29 bytes: a data frame and its 12-byte header then fill one Noise transport
+   * message (65519 bytes of plaintext) exactly, so the receiver gets each payload whole.
+   */
+  public static final int DEFAULT_MAX_SEND_FRAME_SIZE = 65519 - 12;
   public static final int DEFAULT_MAX_PENDING_INBOUND_STREAMS = 256;
   public static final Duration DEFAULT_KEEP_ALIVE_INTERVAL = Duration.ofSeconds(30);
   public static final Duration DEFAULT_IDLE_STREAM_TIMEOUT = Duration.ofMinutes(2);

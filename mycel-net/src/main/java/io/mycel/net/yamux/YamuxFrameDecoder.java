@@ -38,6 +38,12 @@ public final class YamuxFrameDecoder {
   private final ReceiveWindow receiveWindow;
   private final byte[] header = new byte[YamuxFrame.HEADER_LENGTH];
   private int headerBytes;
+  /**
+   * Payloads at least this long that arrive whole in one read buffer are sliced, not copied;
+   * smaller ones are copied so that a few bytes cannot pin a large buffer.
+   */
+  static final int MIN_SLICE_LENGTH = 16 * 1024;
+
   private ByteBuf payload;
   private int payloadMissing;
   private int payloadFlags;
@@ -63,7 +69,7 @@ public final class YamuxFrameDecoder {
    * @throws ProtocolViolationException if the frame breaks a rule; the decoder is then unusable
    */
   public YamuxFrame decode(ByteBufAllocator alloc, ByteBuf in) {
-    if (payload == null) {
+    if (payloadMissing == 0) {
       int n = Math.min(YamuxFrame.HEADER_LENGTH - headerBytes, in.readableBytes());
       in.readBytes(header, headerBytes, n);
       headerBytes += n;
@@ -75,6 +81,17 @@ public final class YamuxFrameDecoder {
       if (frame != null) {
         return frame;
       }
+    }
+    if (payload == null) {
+      if (in.readableBytes() >= payloadMissing && payloadMissing >= MIN_SLICE_LENGTH
+          && (long) payloadMissing * 4 >= in.capacity()) {
+        // A large payload that arrived whole is handed on as a slice of the read buffer: no copy,
+        // and the slice keeps at most four times its own size alive.
+        ByteBuf slice = in.readRetainedSlice(payloadMissing);
+        payloadMissing = 0;
+        return YamuxFrame.data(payloadStreamId, payloadFlags, slice);
+      }
+      payload = alloc.buffer(payloadMissing);
     }
     int n = Math.min(payloadMissing, in.readableBytes());
     payload.writeBytes(in, n);
@@ -136,7 +153,6 @@ public final class YamuxFrameDecoder {
         if (length == 0) {
           return YamuxFrame.data(streamId, flags, Unpooled.EMPTY_BUFFER);
         }
-        payload = alloc.buffer((int) length);
         payloadMissing = (int) length;
         payloadFlags = flags;
         payloadStreamId = streamId;

@@ -212,8 +212,9 @@ class YamuxSessionTest {
     sent();
     stream.output().write(new byte[WINDOW]);
     assertThat(stream.sendWindow()).isZero();
+    long frame = YamuxConfig.DEFAULT_MAX_SEND_FRAME_SIZE;
     assertThat(sent()).extracting(YamuxFrame::length)
-        .containsExactly(65536L, 65536L, 65536L, 65536L);
+        .containsExactly(frame, frame, frame, frame, WINDOW - 4 * frame);
     // One more byte would wait for a window update; on the event loop that is refused.
     assertThatThrownBy(() -> stream.output().write(1))
         .isInstanceOf(IllegalStateException.class)
