@@ -26,24 +26,23 @@ import java.util.concurrent.locks.LockSupport;
  * Resident memory of a {@code mycel daemon} process: idle, and holding 1,000 open connections
  * (each from a distinct peer, all secured and multiplexed).
  *
- * <p>Usage: {@code MemoryBench --classpath CP [--connections N]}; prints one JSON object.
+ * <p>Usage: {@code MemoryBench [--launcher ./mycel] [--connections N]}; prints one JSON object.
  */
 public final class MemoryBench {
 
   public static void main(String[] args) throws Exception {
-    String classpath = System.getProperty("java.class.path");
+    String launcher = "./mycel";
     int connections = 1000;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--classpath" -> classpath = args[++i];
+        case "--launcher" -> launcher = args[++i];
         case "--connections" -> connections = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     Path home = Files.createTempDirectory("mycel-membench");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
-        "io.mycel.cli.Main", "daemon", "--listen", "/ip4/127.0.0.1/tcp/0");
+    // The launcher execs the JVM, so the process measured is the daemon exactly as users run it.
+    ProcessBuilder pb = new ProcessBuilder(launcher, "daemon", "--listen", "/ip4/127.0.0.1/tcp/0");
     pb.environment().put("MYCEL_HOME", home.toString());
     pb.redirectError(ProcessBuilder.Redirect.DISCARD);
     Process daemon = pb.start();
