@@ -6,25 +6,39 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.File;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Joins the figures of one {@code bench/run}: prints the Markdown table for
  * docs/benchmarks.md, with each Mycel figure's ratio to js-libp2p and to raw loopback TCP,
  * and writes them together as one JSON file.
  *
- * <p>Usage: {@code NetReport JAVA.json JS.json MEMORY.json OUT.json}
+ * <p>Usage: {@code NetReport OUT.json JAVA.json MEMORY.json JS-RUN.json...}; the js-libp2p
+ * figures are the median of its runs.
  */
 public final class NetReport {
   public static void main(String[] args) throws IOException {
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    JsonNode java = mapper.readTree(new File(args[0]));
-    JsonNode js = mapper.readTree(new File(args[1]));
+    JsonNode java = mapper.readTree(new File(args[1]));
     JsonNode memory = mapper.readTree(new File(args[2]));
+    List<JsonNode> jsRuns = new ArrayList<>();
+    for (int i = 3; i < args.length; i++) {
+      jsRuns.add(mapper.readTree(new File(args[i])));
+    }
+    ObjectNode js = mapper.createObjectNode();
+    js.put("libp2pVersion", jsRuns.get(0).path("libp2pVersion").asText());
+    for (String key : List.of("handshakesPerSec", "handshakesPerSecConcurrent4", "oneStreamMiBps",
+        "sixteenStreamsMiBps")) {
+      js.put(key, median(jsRuns.stream().mapToDouble(r -> r.path(key).asDouble()).toArray()));
+    }
     ObjectNode all = mapper.createObjectNode();
     all.set("mycel", java);
     all.set("jsLibp2p", js);
+    all.set("jsLibp2pRuns", mapper.valueToTree(jsRuns));
     all.set("memory", memory);
-    mapper.writeValue(new File(args[3]), all);
+    mapper.writeValue(new File(args[0]), all);
 
     double raw = java.get("rawLoopbackMiBps").asDouble();
     StringBuilder out = new StringBuilder();
@@ -40,6 +54,12 @@ public final class NetReport {
         memory.get("idleRssMiB").asDouble(), memory.get("rssWithConnectionsMiB").asDouble(),
         memory.get("connections").asLong(), memory.get("kibPerConnection").asDouble()));
     System.out.print(out);
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
   }
 
   private static void row(StringBuilder out, String name, JsonNode java, JsonNode js, String key, double raw) {
