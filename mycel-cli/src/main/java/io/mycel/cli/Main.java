@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
       IdCommand.class,
       DaemonCommand.class,
       PingCommand.class,
+      AddCommand.class,
+      PinCommand.class,
+      RepoCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -2,6 +2,7 @@ package io.mycel.node;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -23,7 +24,7 @@ import java.util.stream.Collectors;
  * The node's config file ({@code config.json} in the node home). {@code mycel init} writes every
  * default out; an unknown key or a bad value refuses start-up with a message naming the key.
  */
-public record NodeConfig(Swarm swarm, Limits limits, List<String> bootstrap) {
+public record NodeConfig(Swarm swarm, Limits limits, Storage storage, List<String> bootstrap) {
   public static final int DEFAULT_SWARM_PORT = 4101;
 
   /** Where the node listens for peers. */
@@ -68,7 +69,31 @@ public record NodeConfig(Swarm swarm, Limits limits, List<String> bootstrap) {
     }
   }
 
+  /**
+   * The block store's limits.
+   *
+   * @param quotaBytes most bytes of blocks to keep; 0 for no limit but the disk
+   * @param verifyOnRead hash every block read from disk; a corrupt block is removed, not served
+   */
+  public record Storage(long quotaBytes, boolean verifyOnRead) {
+    public static final long DEFAULT_QUOTA_BYTES = 10L * 1024 * 1024 * 1024;
+
+    public Storage {
+      if (quotaBytes < 0) {
+        throw new IllegalArgumentException("storage.quotaBytes: must be 0 (no limit) or more, was "
+            + quotaBytes);
+      }
+    }
+
+    public static Storage defaults() {
+      return new Storage(DEFAULT_QUOTA_BYTES, true);
+    }
+  }
+
   public NodeConfig {
+    if (storage == null) {
+      storage = Storage.defaults();
+    }
     if (swarm == null) {
       throw new IllegalArgumentException("swarm: missing");
     }
@@ -98,11 +123,12 @@ public record NodeConfig(Swarm swarm, Limits limits, List<String> bootstrap) {
             HostConfig.DEFAULT_HANDSHAKE_TIMEOUT.toMillis(),
             HostConfig.DEFAULT_NEGOTIATION_TIMEOUT.toMillis(),
             HostConfig.DEFAULT_IDLE_STREAM_TIMEOUT.toMillis()),
+        Storage.defaults(),
         List.of());
   }
 
   public NodeConfig withListen(List<String> listen) {
-    return new NodeConfig(new Swarm(listen), limits, bootstrap);
+    return new NodeConfig(new Swarm(listen), limits, storage, bootstrap);
   }
 
   public HostConfig toHostConfig(String agentVersion) {
@@ -131,6 +157,15 @@ public record NodeConfig(Swarm swarm, Limits limits, List<String> bootstrap) {
       ObjectMapper mapper = mapper();
       JsonNode tree = mapper.readTree(file.toFile());
       checkKeys(file, tree, NodeConfig.class, "");
+      // Sections added after a home was created take their defaults.
+      if (tree instanceof ObjectNode object) {
+        if (!object.has("storage")) {
+          object.set("storage", mapper.valueToTree(Storage.defaults()));
+        }
+        if (!object.has("bootstrap")) {
+          object.putArray("bootstrap");
+        }
+      }
       return mapper.treeToValue(tree, NodeConfig.class);
     } catch (UnrecognizedPropertyException e) {
       throw new InvalidConfigException(file, "unknown key \"" + path(e) + "\"");

@@ -31,8 +31,28 @@ class NodeConfigTest {
   @Test
   void aMissingKeyIsNamed() throws Exception {
     Path file = dir.resolve("config.json");
-    Files.writeString(file, "{\"swarm\": {\"listen\": []}, \"bootstrap\": []}");
+    Files.writeString(file, "{\"swarm\": {\"listen\": []}, \"storage\": {\"quotaBytes\": 0, \"verifyOnRead\": true}}");
     assertThatThrownBy(() -> NodeConfig.read(file)).hasMessageContaining("missing key \"limits\"");
+  }
+
+  @Test
+  void aConfigWithoutTheNewerSectionsTakesTheirDefaults() throws Exception {
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, "{\"swarm\": {\"listen\": [\"/ip4/0.0.0.0/tcp/4101\"]}, \"limits\": "
+        + "{\"maxConnections\": 10, \"maxConnectionsPerPeer\": 2, \"maxStreamsPerConnection\": 8, "
+        + "\"handshakeTimeoutMs\": 1000, \"negotiationTimeoutMs\": 1000, \"idleStreamTimeoutMs\": 1000}}");
+    NodeConfig config = NodeConfig.read(file);
+    assertThat(config.storage()).isEqualTo(NodeConfig.Storage.defaults());
+    assertThat(config.bootstrap()).isEmpty();
+    assertThat(config.limits().maxConnections()).isEqualTo(10);
+  }
+
+  @Test
+  void aNegativeQuotaIsNamed() throws Exception {
+    Path file = dir.resolve("config.json");
+    NodeConfig.defaults().write(file);
+    Files.writeString(file, Files.readString(file).replace("\"quotaBytes\" : 10737418240", "\"quotaBytes\" : -1"));
+    assertThatThrownBy(() -> NodeConfig.read(file)).hasMessageContaining("storage.quotaBytes");
   }
 
   @Test

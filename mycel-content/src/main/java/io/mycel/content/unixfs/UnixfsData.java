@@ -48,7 +48,11 @@ public record UnixfsData(UnixfsType type, byte[] data, OptionalLong fileSize, lo
   public static UnixfsData file(byte[] data, long[] blockSizes) {
     long size = data == null ? 0 : data.length;
     for (long b : blockSizes) {
-      size += b;
+      try {
+        size = Math.addExact(size, b);
+      } catch (ArithmeticException e) {
+        throw new IllegalArgumentException("file size exceeds 2^63-1", e);
+      }
     }
     return new UnixfsData(UnixfsType.FILE, data, OptionalLong.of(size), blockSizes,
         OptionalLong.empty(), OptionalLong.empty(), OptionalInt.empty());

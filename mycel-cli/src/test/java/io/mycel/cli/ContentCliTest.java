@@ -1,0 +1,112 @@
+package io.mycel.cli;
+
+import static io.mycel.cli.CliTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** add, pin and repo against a real home on disk. */
+class ContentCliTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path dir;
+  private String home;
+
+  @BeforeEach
+  void init() {
+    home = dir.resolve("home").toString();
+    assertThat(run("init", "--home", home).exitCode()).isZero();
+  }
+
+  private JsonNode json(CliTest.Result r) throws Exception {
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    return JSON.readTree(r.out());
+  }
+
+  @Test
+  void addGivesTheKnownCidOfHelloWorld() throws Exception {
+    Path file = dir.resolve("hello.txt");
+    Files.writeString(file, "hello world\n", StandardCharsets.UTF_8);
+    CliTest.Result r = run("add", "--home", home, "-q", file.toString());
+    assertThat(r.out().trim()).isEqualTo("bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4");
+  }
+
+  @Test
+  void addStoresAndPinsAndGcKeepsOnlyPinned() throws Exception {
+    Path a = dir.resolve("a.bin");
+    Path b = dir.resolve("b.bin");
+    byte[] bytes = new byte[3 << 20];
+    new Random(1).nextBytes(bytes);
+    Files.write(a, bytes);
+    new Random(2).nextBytes(bytes);
+    Files.write(b, bytes);
+
+    JsonNode addedA = json(run("add", "--home", home, "--json", a.toString()));
+    JsonNode addedB = json(run("add", "--home", home, "--json", b.toString()));
+    assertThat(addedA.get("pinned").asBoolean()).isTrue();
+    assertThat(addedA.get("contentBytes").asLong()).isEqualTo(3 << 20);
+    JsonNode before = json(run("repo", "stat", "--home", home, "--json"));
+    assertThat(before.get("blocks").asLong()).isEqualTo(8); // 2 × (3 raw leaves + 1 root)
+    assertThat(json(run("pin", "ls", "--home", home, "--json"))).hasSize(2);
+
+    assertThat(run("pin", "rm", "--home", home, addedB.get("cid").asText()).exitCode()).isZero();
+    JsonNode gc = json(run("repo", "gc", "--home", home, "--json"));
+    assertThat(gc.get("blocksRemoved").asLong()).isEqualTo(4);
+    JsonNode after = json(run("repo", "stat", "--home", home, "--json"));
+    assertThat(after.get("blocks").asLong()).isEqualTo(4);
+    assertThat(after.get("bytes").asLong()).isGreaterThanOrEqualTo(3 << 20);
+  }
+
+  @Test
+  void onlyHashStoresNothing() throws Exception {
+    Path file = dir.resolve("x.bin");
+    Files.write(file, new byte[1 << 20]);
+    JsonNode added = json(run("add", "--home", home, "--json", "--only-hash", file.toString()));
+    assertThat(added.get("onlyHash").asBoolean()).isTrue();
+    assertThat(added.get("pinned").asBoolean()).isFalse();
+    assertThat(json(run("repo", "stat", "--home", home, "--json")).get("blocks").asLong()).isZero();
+    assertThat(json(run("pin", "ls", "--home", home, "--json"))).isEmpty();
+  }
+
+  @Test
+  void profilesGiveV0AndV1Cids() throws Exception {
+    Path file = dir.resolve("x.bin");
+    Files.write(file, new byte[300_000]);
+    String v1 = run("add", "--home", home, "-q", "-n", file.toString()).out().trim();
+    String v0 = run("add", "--home", home, "-q", "-n", "--profile", "unixfs-v0-2015", file.toString()).out().trim();
+    assertThat(v1).startsWith("bafk");
+    assertThat(v0).startsWith("Qm");
+  }
+
+  @Test
+  void aFolderNeedsRecursive() throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("site/css"));
+    Files.writeString(folder.resolve("a.css"), "body{}");
+    CliTest.Result r = run("add", "--home", home, dir.resolve("site").toString());
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("add it with -r");
+    CliTest.Result ok = run("add", "--home", home, "-r", dir.resolve("site").toString());
+    assertThat(ok.exitCode()).as(ok.err()).isZero();
+    assertThat(ok.out()).contains("site/css/a.css", "site/css").containsPattern("added bafy\\w+ site\\n");
+  }
+
+  @Test
+  void aMissingFileAndABadCidAreExplained() {
+    CliTest.Result missing = run("add", "--home", home, dir.resolve("nope").toString());
+    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.err()).contains("no such file or folder");
+    CliTest.Result bad = run("pin", "add", "--home", home, "notacid");
+    assertThat(bad.exitCode()).isEqualTo(1);
+    assertThat(bad.err()).contains("not a CID");
+    CliTest.Result absent = run("pin", "add", "--home", home,
+        "bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4");
+    assertThat(absent.err()).contains("is not in the repository");
+  }
+}
