@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       AddCommand.class,
       PinCommand.class,
       RepoCommand.class,
+      CarCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -98,6 +98,47 @@ class ContentCliTest {
   }
 
   @Test
+  void aCarRoundTripsBetweenTwoHomes() throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("site/img"));
+    Files.writeString(dir.resolve("site/index.html"), "<h1>hi</h1>");
+    byte[] image = new byte[2_500_000];
+    new Random(5).nextBytes(image);
+    Files.write(folder.resolve("a.bin"), image);
+    String root = run("add", "--home", home, "-q", "-r", dir.resolve("site").toString()).out().trim();
+    Path car = dir.resolve("site.car");
+    JsonNode exported = json(run("car", "export", "--home", home, "--json", root, "-o", car.toString()));
+    assertThat(exported.get("blocks").asLong()).isEqualTo(7); // 3 leaves + 1 file root + html + 2 dirs
+
+    String other = dir.resolve("other").toString();
+    run("init", "--home", other);
+    JsonNode imported = json(run("car", "import", "--home", other, "--json", car.toString()));
+    assertThat(imported.get("roots").get(0).asText()).isEqualTo(root);
+    assertThat(imported.get("blocks").asLong()).isEqualTo(7);
+    assertThat(json(run("pin", "ls", "--home", other, "--json")).get(0).get("cid").asText()).isEqualTo(root);
+  }
+
+  @Test
+  void aTruncatedCarImportsNothingPinned() throws Exception {
+    Path file = dir.resolve("f.bin");
+    byte[] bytes = new byte[3_000_000];
+    new Random(6).nextBytes(bytes);
+    Files.write(file, bytes);
+    String root = run("add", "--home", home, "-q", file.toString()).out().trim();
+    Path car = dir.resolve("f.car");
+    assertThat(run("car", "export", "--home", home, root, "-o", car.toString()).exitCode()).isZero();
+    byte[] whole = Files.readAllBytes(car);
+    Path truncated = dir.resolve("t.car");
+    Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length - 1000));
+
+    String other = dir.resolve("other").toString();
+    run("init", "--home", other);
+    CliTest.Result r = run("car", "import", "--home", other, truncated.toString());
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("truncated CAR");
+    assertThat(json(run("pin", "ls", "--home", other, "--json"))).isEmpty();
+  }
+
+  @Test
   void aMissingFileAndABadCidAreExplained() {
     CliTest.Result missing = run("add", "--home", home, dir.resolve("nope").toString());
     assertThat(missing.exitCode()).isEqualTo(1);

@@ -9,7 +9,17 @@ import io.mycel.content.unixfs.ImportOptions;
 import io.mycel.content.unixfs.ImportProgress;
 import io.mycel.content.unixfs.ImportResult;
 import io.mycel.content.unixfs.UnixfsImporter;
+import io.mycel.content.car.CarImport;
+import io.mycel.content.car.CarReader;
+import io.mycel.content.car.CarWriter;
+import io.mycel.core.cid.Cid;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.Path;
 
 /**
@@ -71,6 +81,36 @@ public final class Repo implements AutoCloseable {
         pins.pinRecursive(result.cid());
       }
       return result;
+    }
+  }
+
+  /** Writes the DAG under {@code root} as a CAR v1 file; returns the number of blocks. */
+  public long exportCar(Cid root, Path file) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".part");
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+      long blocksWritten = CarWriter.exportDag(blocks, new DagPbLinkDecoder(), root, out);
+      out.flush();
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return blocksWritten;
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * Imports a CAR v1 file, each block verified before it is stored, and pins its roots
+   * recursively once every block is in: a truncated or corrupt CAR pins nothing.
+   */
+  public CarImport importCar(Path file, boolean pin) throws IOException {
+    try (GarbageCollector.AddSession session = gc.beginAdd();
+        InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      CarImport imported = CarReader.importInto(in, blocks);
+      if (pin) {
+        for (Cid root : imported.roots()) {
+          pins.pinRecursive(root);
+        }
+      }
+      return imported;
     }
   }
 

@@ -79,9 +79,9 @@ public final class PinStore {
     return pin(cid, PinType.RECURSIVE, Optional.empty());
   }
 
-  /** Pins {@code cid} and everything it links to, under a name. */
+  /** Pins {@code cid} and everything it links to, under a name ({@code null} for none). */
   public Pin pinRecursive(Cid cid, String name) throws IOException {
-    return pin(cid, PinType.RECURSIVE, Optional.of(name));
+    return pin(cid, PinType.RECURSIVE, Optional.ofNullable(name));
   }
 
   /**
@@ -93,9 +93,9 @@ public final class PinStore {
     return pin(cid, PinType.DIRECT, Optional.empty());
   }
 
-  /** Pins the block {@code cid} alone, under a name. */
+  /** Pins the block {@code cid} alone, under a name ({@code null} for none). */
   public Pin pinDirect(Cid cid, String name) throws IOException {
-    return pin(cid, PinType.DIRECT, Optional.of(name));
+    return pin(cid, PinType.DIRECT, Optional.ofNullable(name));
   }
 
   /**

@@ -138,6 +138,7 @@ class FsBlockstoreTest extends BlockstoreContractTest {
   void aRootCanBeOpenedOnlyOnceAtATime() throws IOException {
     Path root = dir.resolve("locked");
     try (FsBlockstore first = FsBlockstore.open(root)) {
+      assertThat(first.root()).isEqualTo(root.toAbsolutePath().normalize());
       assertThatThrownBy(() -> FsBlockstore.open(root))
           .isInstanceOf(IOException.class)
           .hasMessageContaining("already open");

@@ -48,6 +48,7 @@ class GarbageCollectorConcurrencyTest {
     }
   }
 
+  @SuppressWarnings("try") // the session is held, not used
   private void runRace(Blockstore store, int addsPerAdder) throws Exception {
     PinStore pins = PinStore.inMemory();
     GarbageCollector gc = new GarbageCollector(store, pins, TestBlocks.DECODER);

@@ -224,6 +224,7 @@ class GarbageCollectorTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the session is held, not used
   void collectInsideAnAddSessionIsRefused() {
     try (GarbageCollector.AddSession session = gc.beginAdd()) {
       assertThatThrownBy(gc::collect)
@@ -233,6 +234,7 @@ class GarbageCollectorTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the session is held, not used
   void blocksOfAnOpenAddSessionSurviveACollectionThatWaitsForIt() throws Exception {
     Dag dag;
     CompletableFuture<GcResult> collection;
@@ -255,6 +257,7 @@ class GarbageCollectorTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the session is held, not used
   void blocksOfASessionClosedWithoutAPinAreCollected() throws Exception {
     Dag dag;
     try (GarbageCollector.AddSession session = gc.beginAdd()) {
@@ -265,6 +268,7 @@ class GarbageCollectorTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the session is held, not used
   void pinsAndBlocksPersistAcrossReopen() throws IOException {
     Path blocks = dir.resolve("blocks");
     Path pinFile = dir.resolve("pins");

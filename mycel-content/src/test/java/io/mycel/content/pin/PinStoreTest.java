@@ -102,6 +102,14 @@ class PinStoreTest {
   }
 
   @Test
+  void nullNameMeansNoName() throws IOException {
+    PinStore pins = PinStore.open(dir.resolve("pins"));
+    pins.pinRecursive(a, null);
+    pins.pinDirect(b, null);
+    assertThat(pins.list()).containsExactly(new Pin(a, PinType.RECURSIVE), new Pin(b, PinType.DIRECT));
+  }
+
+  @Test
   void tooLongNameIsRefused() throws IOException {
     PinStore pins = PinStore.open(dir.resolve("pins"));
     assertThatThrownBy(() -> pins.pinRecursive(a, "x".repeat(Pin.MAX_NAME_LENGTH + 1)))
