@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 
@@ -88,24 +89,23 @@ final class DirectoryBuilder {
 
   private record Hashed(Entry entry, Hamt.HashBits bits) {}
 
-  @SuppressWarnings("unchecked")
   private Node shard(List<Hashed> entries, int fanout, int padLength, int depth)
       throws IOException {
     if (depth >= Hamt.MAX_DEPTH) {
       throw new IllegalStateException("HAMT deeper than " + Hamt.MAX_DEPTH + " levels");
     }
-    List<Hashed>[] buckets = new List[fanout];
+    List<List<Hashed>> buckets = new ArrayList<>(Collections.nCopies(fanout, null));
     for (Hashed h : entries) {
       int index = h.bits().next();
-      if (buckets[index] == null) {
-        buckets[index] = new ArrayList<>(1);
+      if (buckets.get(index) == null) {
+        buckets.set(index, new ArrayList<>(1));
       }
-      buckets[index].add(h);
+      buckets.get(index).add(h);
     }
     boolean[] occupied = new boolean[fanout];
     List<PBLink> links = new ArrayList<>();
     for (int i = 0; i < fanout; i++) {
-      List<Hashed> bucket = buckets[i];
+      List<Hashed> bucket = buckets.get(i);
       if (bucket == null) {
         continue;
       }

@@ -49,7 +49,10 @@ class UnixfsCidCompatTest {
     common.add(writeBytes(corpus.resolve("one-byte.bin"), new byte[] {42}));
     common.add(writeRandom(corpus.resolve("random-50MiB.bin"), RANDOM_FILE_BYTES));
     common.add(nestedFolder(corpus.resolve("nested")));
-    common.add(unicodeFolder(corpus.resolve("unicode")));
+    if ("UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"))) {
+      // file names pass through the platform encoding: only UTF-8 keeps them intact
+      common.add(unicodeFolder(corpus.resolve("unicode")));
+    }
     common.add(manyEntries(corpus.resolve("five-thousand"), SHARDED_FOLDER_ENTRIES));
   }
 

@@ -78,6 +78,23 @@ class UnixfsImporterTest {
   }
 
   @Test
+  void entriesAreReportedWithTheirPaths(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws IOException {
+    java.nio.file.Files.createDirectories(dir.resolve("top/sub"));
+    java.nio.file.Files.writeString(dir.resolve("top/sub/f.txt"), "f");
+    java.util.List<String> paths = new java.util.ArrayList<>();
+    UnixfsImporter.onlyHash(ImportOptions.defaults()).importPath(dir.resolve("top"),
+        new ImportProgress() {
+          @Override
+          public void entryImported(String path, ImportResult result) {
+            paths.add(path + " " + result.type());
+          }
+        });
+    assertThat(paths).containsExactly("top/sub/f.txt FILE", "top/sub DIRECTORY",
+        "top DIRECTORY");
+  }
+
+  @Test
   void murmurMatchesTheReferenceHashOfHello() {
     long h1 = MurmurHash3.hash128x64("hello".getBytes(StandardCharsets.UTF_8))[0];
     assertThat(Long.toHexString(h1)).isEqualTo("cbd8a7b341bd9b02");
