@@ -13,6 +13,7 @@ import io.mycel.core.varint.Varint;
 import io.mycel.net.ProtocolViolationException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,6 +36,9 @@ public final class BitswapCodec {
 
   private static final int ENTRY_WANT_HAVE = 1;
   private static final int PRESENCE_DONT_HAVE = 1;
+
+  /** Small parts of a message are gathered up to this; block bytes bypass it. */
+  private static final int WRITE_BUFFER_SIZE = 16 * 1024;
 
   private final BitswapLimits limits;
 
@@ -69,6 +73,27 @@ public final class BitswapCodec {
     }
     out.checkNoSpaceLeft();
     return framed;
+  }
+
+  /**
+   * Writes the message with its length prefix to {@code out} and flushes. Block bytes go to
+   * {@code out} as they are, without being copied into a message buffer first.
+   *
+   * @throws IllegalArgumentException if the message would exceed the message size limit
+   */
+  public void writeFramed(OutputStream out, BitswapMessage message, BitswapVersion version)
+      throws IOException {
+    Message proto = toProto(message, version);
+    int size = proto.getSerializedSize();
+    if (size > limits.maxMessageSize()) {
+      throw new IllegalArgumentException("Bitswap message of " + size
+          + " bytes exceeds the " + limits.maxMessageSize() + "-byte limit");
+    }
+    CodedOutputStream coded = CodedOutputStream.newInstance(out, WRITE_BUFFER_SIZE);
+    coded.writeUInt32NoTag(size);
+    proto.writeTo(coded);
+    coded.flush();
+    out.flush();
   }
 
   /** The message's protobuf bytes, without the length prefix. */
@@ -148,10 +173,11 @@ public final class BitswapCodec {
       throw new ProtocolViolationException("Bitswap message of " + length
           + " bytes exceeds the " + limits.maxMessageSize() + "-byte limit");
     }
-    byte[] body = in.readNBytes((int) length);
-    if (body.length < length) {
+    byte[] body = new byte[(int) length];
+    int read = in.readNBytes(body, 0, body.length);
+    if (read < length) {
       throw new ProtocolViolationException("stream ended inside a Bitswap message after "
-          + body.length + " of " + length + " bytes");
+          + read + " of " + length + " bytes");
     }
     return body;
   }

@@ -8,7 +8,6 @@ import io.mycel.net.ConnectionClosedException;
 import io.mycel.net.Host;
 import io.mycel.net.Stream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -267,9 +266,7 @@ final class PeerLink {
         return;
       }
       try {
-        OutputStream output = out.output();
-        output.write(codec.encodeFramed(message, v));
-        output.flush();
+        codec.writeFramed(out.output(), message, v);
         engine.recordSent(peer, message);
         return;
       } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.mycel.content.unixfs;
 
+import io.mycel.content.blockstore.BlockNotFoundException;
 import io.mycel.content.blockstore.Blockstore;
 import io.mycel.content.dagpb.DagPbDecoder;
 import io.mycel.content.dagpb.PBLink;

@@ -1,5 +1,6 @@
 package io.mycel.content.unixfs;
 
+import io.mycel.content.blockstore.BlockNotFoundException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
