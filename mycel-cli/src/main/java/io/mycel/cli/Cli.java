@@ -34,6 +34,17 @@ final class Cli {
     }
   }
 
+  /** A {@code CID} or {@code CID/path/in/a/folder} (with an optional {@code /ipfs/} prefix). */
+  static io.mycel.core.cid.Cid resolve(io.mycel.node.Repo repo, String target) throws java.io.IOException {
+    String t = target.startsWith("/ipfs/") ? target.substring("/ipfs/".length()) : target;
+    int slash = t.indexOf('/');
+    io.mycel.core.cid.Cid root = parseCid(slash < 0 ? t : t.substring(0, slash));
+    if (slash < 0 || slash == t.length() - 1) {
+      return root;
+    }
+    return repo.exporter().resolve(root, t.substring(slash + 1));
+  }
+
   /** The message a person should read for a failure, without wrapper exceptions. */
   static String describe(Throwable e) {
     Throwable t = e;

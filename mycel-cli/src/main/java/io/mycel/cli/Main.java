@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
       PinCommand.class,
       RepoCommand.class,
       CarCommand.class,
+      CatCommand.class,
+      GetCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -139,6 +139,41 @@ class ContentCliTest {
   }
 
   @Test
+  void catAndGetGiveBackWhatWasAdded() throws Exception {
+    byte[] bytes = new byte[3_333_333];
+    new Random(9).nextBytes(bytes);
+    Files.write(Files.createDirectories(dir.resolve("site/data")).resolve("blob.bin"), bytes);
+    Files.writeString(dir.resolve("site/index.html"), "<p>hello</p>");
+    String root = run("add", "--home", home, "-q", "-r", dir.resolve("site").toString()).out().trim();
+
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    java.io.OutputStream previous = CatCommand.sink;
+    CatCommand.sink = captured;
+    try {
+      assertThat(run("cat", "--home", home, root + "/data/blob.bin").exitCode()).isZero();
+      assertThat(captured.toByteArray()).isEqualTo(bytes);
+      captured.reset();
+      assertThat(run("cat", "--home", home, "--offset", "1048570", "--length", "20",
+          root + "/data/blob.bin").exitCode()).isZero();
+      assertThat(captured.toByteArray()).isEqualTo(java.util.Arrays.copyOfRange(bytes, 1048570, 1048590));
+    } finally {
+      CatCommand.sink = previous;
+    }
+
+    Path saved = dir.resolve("saved");
+    JsonNode got = json(run("get", "--home", home, "--json", root, "-o", saved.toString()));
+    assertThat(got.get("bytes").asLong()).isEqualTo(bytes.length + "<p>hello</p>".length());
+    assertThat(Files.readAllBytes(saved.resolve("data/blob.bin"))).isEqualTo(bytes);
+    assertThat(Files.readString(saved.resolve("index.html"))).isEqualTo("<p>hello</p>");
+    CliTest.Result again = run("get", "--home", home, root, "-o", saved.toString());
+    assertThat(again.exitCode()).isEqualTo(1);
+    assertThat(again.err()).contains("already exists");
+    CliTest.Result outside = run("cat", "--home", home, "--offset", "99999999", root + "/index.html");
+    assertThat(outside.exitCode()).isEqualTo(1);
+    assertThat(outside.err()).contains("is beyond the end of");
+  }
+
+  @Test
   void aMissingFileAndABadCidAreExplained() {
     CliTest.Result missing = run("add", "--home", home, dir.resolve("nope").toString());
     assertThat(missing.exitCode()).isEqualTo(1);

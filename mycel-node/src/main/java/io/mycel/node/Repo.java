@@ -8,7 +8,10 @@ import io.mycel.content.pin.PinStore;
 import io.mycel.content.unixfs.ImportOptions;
 import io.mycel.content.unixfs.ImportProgress;
 import io.mycel.content.unixfs.ImportResult;
+import io.mycel.content.unixfs.DirectoryEntry;
+import io.mycel.content.unixfs.UnixfsExporter;
 import io.mycel.content.unixfs.UnixfsImporter;
+import io.mycel.content.unixfs.UnixfsStat;
 import io.mycel.content.car.CarImport;
 import io.mycel.content.car.CarReader;
 import io.mycel.content.car.CarWriter;
@@ -19,6 +22,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.Path;
 
@@ -112,6 +116,62 @@ public final class Repo implements AutoCloseable {
       }
       return imported;
     }
+  }
+
+  /** Reads UnixFS content from this repository. */
+  public UnixfsExporter exporter() {
+    return new UnixfsExporter(blocks);
+  }
+
+  /**
+   * Writes the file, folder or symlink under {@code root} to {@code target} (which must not
+   * exist). Entry names from the DAG that could leave {@code target} ({@code ..}, separators) are
+   * refused, so content cannot write outside the chosen folder.
+   *
+   * @return the number of content bytes written
+   */
+  public long export(Cid root, Path target) throws IOException {
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IOException(target + " already exists; choose another output path");
+    }
+    return exportEntry(exporter(), root, target);
+  }
+
+  private long exportEntry(UnixfsExporter exporter, Cid cid, Path target) throws IOException {
+    UnixfsStat stat = exporter.stat(cid);
+    switch (stat.type()) {
+      case DIRECTORY, HAMT_SHARD -> {
+        Files.createDirectories(target);
+        long written = 0;
+        for (DirectoryEntry entry : exporter.list(cid)) {
+          written += exportEntry(exporter, entry.cid(), target.resolve(safeName(entry.name())));
+        }
+        return written;
+      }
+      case SYMLINK -> {
+        Files.createSymbolicLink(target, Path.of(exporter.readSymlink(cid)));
+        return 0;
+      }
+      default -> {
+        Path tmp = target.resolveSibling(target.getFileName() + ".part");
+        try (InputStream in = exporter.open(cid)) {
+          long n = Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+          return n;
+        } finally {
+          Files.deleteIfExists(tmp);
+        }
+      }
+    }
+  }
+
+  private static String safeName(String name) throws IOException {
+    if (name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/")
+        || name.contains("\\") || name.indexOf('\0') >= 0) {
+      throw new IOException("refusing to write a folder entry named '" + name
+          + "': it could point outside the output folder");
+    }
+    return name;
   }
 
   @Override

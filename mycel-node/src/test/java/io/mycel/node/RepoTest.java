@@ -46,6 +46,28 @@ class RepoTest {
   }
 
   @Test
+  void exportRefusesAFolderEntryThatWouldEscapeTheOutputFolder() throws Exception {
+    NodeHome home = new NodeHome(dir.resolve("home"));
+    home.init(NodeConfig.defaults());
+    try (Repo repo = Repo.open(home, home.loadConfig())) {
+      byte[] content = "owned".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      io.mycel.core.cid.Cid leaf = io.mycel.core.cid.Cid.v1(io.mycel.core.multicodec.Multicodec.RAW,
+          io.mycel.core.multihash.Multihash.sha2_256(content));
+      repo.blocks().put(new io.mycel.content.blockstore.Block(leaf, content));
+      byte[] dirNode = io.mycel.content.dagpb.DagPbEncoder.encode(
+          List.of(io.mycel.content.dagpb.PBLink.of(leaf, "..", content.length)),
+          io.mycel.content.unixfs.UnixfsData.directory().encode());
+      io.mycel.core.cid.Cid evil = io.mycel.core.cid.Cid.v1(io.mycel.core.multicodec.Multicodec.DAG_PB,
+          io.mycel.core.multihash.Multihash.sha2_256(dirNode));
+      repo.blocks().put(new io.mycel.content.blockstore.Block(evil, dirNode));
+
+      Path out = dir.resolve("out/inner");
+      assertThatThrownBy(() -> repo.export(evil, out)).hasMessageContaining("refusing to write a folder entry named '..'");
+      assertThat(dir.resolve("out").resolve("..").resolve("..").toFile().list()).doesNotContain("owned");
+    }
+  }
+
+  @Test
   void aDiskThatFillsDuringAnAddFailsCleanly() throws Exception {
     Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
         "needs root to mount a small tmpfs");
