@@ -2,6 +2,7 @@ package io.mycel.node;
 
 import io.mycel.content.blockstore.Blockstore;
 import io.mycel.content.blockstore.FsBlockstore;
+import io.mycel.content.blockstore.WriteBehindBlockstore;
 import io.mycel.content.dagpb.DagPbLinkDecoder;
 import io.mycel.content.pin.GarbageCollector;
 import io.mycel.content.pin.PinStore;
@@ -79,8 +80,10 @@ public final class Repo implements AutoCloseable {
     if (onlyHash) {
       return UnixfsImporter.onlyHash(options).importPath(path, progress);
     }
-    try (GarbageCollector.AddSession session = gc.beginAdd()) {
-      ImportResult result = new UnixfsImporter(blocks, options).importPath(path, progress);
+    try (GarbageCollector.AddSession session = gc.beginAdd();
+        WriteBehindBlockstore writer = new WriteBehindBlockstore(blocks)) {
+      ImportResult result = new UnixfsImporter(writer, options).importPath(path, progress);
+      writer.flush();
       if (pin) {
         pins.pinRecursive(result.cid());
       }
