@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param versions the protocol versions registered and spoken, preferred first
  * @param sendDontHave whether this node's wants ask peers to answer dont-have
  * @param sessionTimeout how long a session waits for a block after first asking for it; then
- *     the block fails with {@link BlockNotFoundException}
+ *     the block fails with {@link io.mycel.content.blockstore.BlockNotFoundException}
  * @param wantBlockTimeout how long a want-block may stay unanswered before the block is asked
  *     of another peer
  * @param rebroadcastInterval how often a session asks its peers again for blocks that no peer

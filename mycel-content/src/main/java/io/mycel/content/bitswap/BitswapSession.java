@@ -1,6 +1,7 @@
 package io.mycel.content.bitswap;
 
 import io.mycel.content.blockstore.Block;
+import io.mycel.content.blockstore.BlockNotFoundException;
 import io.mycel.content.dag.LinkDecoder;
 import io.mycel.core.cid.Cid;
 import io.mycel.core.multihash.Multihash;

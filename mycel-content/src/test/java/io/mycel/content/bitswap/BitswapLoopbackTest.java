@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mycel.content.blockstore.Block;
+import io.mycel.content.blockstore.BlockNotFoundException;
 import io.mycel.content.blockstore.Blockstore;
 import io.mycel.content.blockstore.MemoryBlockstore;
 import io.mycel.content.dagpb.DagPbLinkDecoder;

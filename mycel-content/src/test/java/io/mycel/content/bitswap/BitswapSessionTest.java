@@ -3,6 +3,7 @@ package io.mycel.content.bitswap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mycel.content.blockstore.Block;
+import io.mycel.content.blockstore.BlockNotFoundException;
 import io.mycel.content.blockstore.MemoryBlockstore;
 import io.mycel.core.cid.Cid;
 import io.mycel.core.crypto.Ed25519;

@@ -48,7 +48,12 @@ public record YamuxConfig(
   public static final int DEFAULT_MAX_STREAM_WINDOW = 16 * 1024 * 1024;
   public static final long DEFAULT_MAX_CONNECTION_WINDOW_GROWTH = 64L * 1024 * 1024;
   public static final int DEFAULT_MAX_STREAMS = 1024;
-  public static final int DEFAULT_MAX_FRAME_SIZE = 1024 * 1024;
+  /**
+   * The largest data frame accepted. The Yamux spec bounds frames only by the receive window,
+   * and js-yamux sends frames as large as the window it was granted (2 MiB and more), so the
+   * default is the largest window this side ever grants.
+   */
+  public static final int DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
   /**
    * 64 KiB less 29 bytes: a data frame and its 12-byte header then fill one Noise transport
    * message (65519 bytes of plaintext) exactly, so the receiver gets each payload whole.

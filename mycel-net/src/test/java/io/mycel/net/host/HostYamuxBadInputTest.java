@@ -125,7 +125,7 @@ class HostYamuxBadInputTest {
   void aDataFrameOverTheLimitClosesTheConnection() throws Exception {
     NettyHost host = hosts.start();
     Channel evil = secureChannelTo(host);
-    // Open stream 1, then announce 8 MiB of data: past the 1 MiB frame limit and the 256 KiB window.
+    // Open stream 1, then announce 8 MiB of data: far past the 256 KiB window it was granted.
     evil.write(header(0, 1, 1, 1, 0));
     evil.writeAndFlush(header(0, 0, 0, 1, 8L << 20));
     logs.await(Duration.ofSeconds(10), "yamux", "frame");
