@@ -34,6 +34,13 @@ final class Cli {
     }
   }
 
+  /** The CID part of {@code CID/path} or {@code /ipfs/CID/path}. */
+  static String rootOf(String target) {
+    String t = target.startsWith("/ipfs/") ? target.substring("/ipfs/".length()) : target;
+    int slash = t.indexOf('/');
+    return slash < 0 ? t : t.substring(0, slash);
+  }
+
   /** A {@code CID} or {@code CID/path/in/a/folder} (with an optional {@code /ipfs/} prefix). */
   static io.mycel.core.cid.Cid resolve(io.mycel.node.Repo repo, String target) throws java.io.IOException {
     String t = target.startsWith("/ipfs/") ? target.substring("/ipfs/".length()) : target;

@@ -4,6 +4,7 @@ import io.mycel.node.DaemonFile;
 import io.mycel.node.Node;
 import io.mycel.node.NodeConfig;
 import io.mycel.node.NodeHome;
+import io.mycel.node.Repo;
 import io.mycel.node.Version;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -40,8 +41,15 @@ final class DaemonCommand implements Callable<Integer> {
       config = config.withListen(listen);
     }
     Node node;
+    Repo repo;
     try {
-      node = Node.start(home.loadKey(), config);
+      repo = Repo.open(home, config);
+      try {
+        node = Node.start(home.loadKey(), config, repo.blocks());
+      } catch (RuntimeException | IOException e) {
+        repo.close();
+        throw e;
+      }
     } catch (RuntimeException | IOException e) {
       daemonFile.close();
       throw e;
@@ -52,6 +60,7 @@ final class DaemonCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       node.close();
       try {
+        repo.close();
         daemonFile.close();
       } catch (IOException e) {
         System.err.println("could not remove the daemon file: " + e.getMessage());
@@ -60,6 +69,8 @@ final class DaemonCommand implements Callable<Integer> {
     }, "mycel-shutdown"));
     out.println("Mycel " + Version.version() + " daemon running");
     out.println("peer id: " + node.peerId());
+    out.println("serving " + repo.pins().size() + " pins, " + repo.blocks().stats().blocks()
+        + " blocks over Bitswap");
     out.println("swarm addresses:");
     node.dialableAddresses().forEach(a -> out.println("  " + a));
     out.println("Daemon is ready");

@@ -1,10 +1,18 @@
 package io.mycel.cli;
 
+import io.mycel.content.bitswap.DagFetchResult;
 import io.mycel.core.cid.Cid;
+import io.mycel.core.crypto.Ed25519;
+import io.mycel.core.crypto.PrivateKey;
+import io.mycel.core.multiaddr.Multiaddr;
+import io.mycel.node.Fetcher;
 import io.mycel.node.NodeHome;
 import io.mycel.node.Repo;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -15,7 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "get", description = "Save a file or folder from the repository to disk.")
+@Command(name = "get", description = "Save a file or folder to disk, from the repository or fetched from peers over Bitswap.")
 final class GetCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -27,6 +35,13 @@ final class GetCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, paramLabel = "PATH", description = "Where to write it (default: the CID, in the current folder).")
   Path output;
 
+  @Option(names = "--peer", paramLabel = "MULTIADDR",
+      description = "Fetch missing blocks from this peer over Bitswap (repeatable), e.g. /ip4/127.0.0.1/tcp/4101/p2p/12D3KooW...")
+  List<String> peers = new ArrayList<>();
+
+  @Option(names = "--timeout-s", description = "Give up fetching after this many seconds (default ${DEFAULT-VALUE}).")
+  long timeoutSeconds = 120;
+
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
@@ -34,7 +49,20 @@ final class GetCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     NodeHome home = homeOption.home();
     PrintWriter out = spec.commandLine().getOut();
+    if (!peers.isEmpty()) {
+      Cli.refuseWhileDaemonRuns(home, "get --peer");
+    }
     try (Repo repo = Repo.open(home, home.loadConfig())) {
+      if (!peers.isEmpty()) {
+        Cid root = Cli.parseCid(Cli.rootOf(target));
+        PrivateKey key = home.isInitialized() ? home.loadKey() : Ed25519.generate();
+        DagFetchResult fetched = Fetcher.fetch(repo, key, root,
+            peers.stream().map(Multiaddr::parse).toList(), Duration.ofSeconds(timeoutSeconds));
+        if (!json) {
+          out.println("fetched " + fetched.fetched() + " of " + fetched.blocks() + " blocks ("
+              + Progress.bytes(fetched.bytes()) + ") in " + fetched.elapsed().toMillis() + " ms");
+        }
+      }
       Cid cid = Cli.resolve(repo, target);
       Path destination = output != null ? output : Path.of(cid.toString());
       long bytes = repo.export(cid, destination);

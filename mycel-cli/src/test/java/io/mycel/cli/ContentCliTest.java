@@ -174,6 +174,40 @@ class ContentCliTest {
   }
 
   @Test
+  void getFetchesFromAPeerOverBitswap() throws Exception {
+    byte[] bytes = new byte[5_000_000];
+    new Random(11).nextBytes(bytes);
+    Files.write(Files.createDirectories(dir.resolve("pub/docs")).resolve("big.bin"), bytes);
+    Files.writeString(dir.resolve("pub/readme.txt"), "read me");
+    String root = run("add", "--home", home, "-q", "-r", dir.resolve("pub").toString()).out().trim();
+
+    io.mycel.node.NodeHome publisherHome = new io.mycel.node.NodeHome(Path.of(home));
+    io.mycel.node.NodeConfig config = publisherHome.loadConfig().withListen(java.util.List.of("/ip4/127.0.0.1/tcp/0"));
+    try (io.mycel.node.Repo repo = io.mycel.node.Repo.open(publisherHome, config);
+        io.mycel.node.Node publisher = io.mycel.node.Node.start(publisherHome.loadKey(), config, repo.blocks())) {
+      String address = publisher.dialableAddresses().get(0).toString();
+      String fetcher = dir.resolve("fetcher").toString();
+      run("init", "--home", fetcher);
+
+      CliTest.Result offline = run("get", "--home", fetcher, root, "-o", dir.resolve("x").toString());
+      assertThat(offline.exitCode()).isEqualTo(1);
+      assertThat(offline.err()).contains("not in the blockstore");
+
+      CliTest.Result r = run("get", "--home", fetcher, "--peer", address, root, "-o",
+          dir.resolve("fetched").toString());
+      assertThat(r.exitCode()).as(r.err()).isZero();
+      assertThat(r.out()).contains("fetched 9 of 9 blocks"); // 5 leaves, file, readme, 2 folders
+      assertThat(Files.readAllBytes(dir.resolve("fetched/docs/big.bin"))).isEqualTo(bytes);
+      assertThat(Files.readString(dir.resolve("fetched/readme.txt"))).isEqualTo("read me");
+
+      CliTest.Result unknown = run("get", "--home", fetcher, "--peer", address, "--timeout-s", "2",
+          "bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4", "-o", dir.resolve("y").toString());
+      assertThat(unknown.exitCode()).isEqualTo(1);
+      assertThat(unknown.err()).contains("bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4");
+    }
+  }
+
+  @Test
   void aMissingFileAndABadCidAreExplained() {
     CliTest.Result missing = run("add", "--home", home, dir.resolve("nope").toString());
     assertThat(missing.exitCode()).isEqualTo(1);
