@@ -1,5 +1,5 @@
 // A Helia node (helia 7: Bitswap over TCP + Noise + Yamux, identify, ping; @helia/unixfs 8)
-// driven by JSON lines, with the conventions of peer.mjs (README.md): commands on stdin, one
+// driven by JSON lines through jsonl.mjs, like peer.mjs (README.md): commands on stdin, one
 // JSON reply per line on stdout echoing the command's `id` ({"ok":true,...} or
 // {"ok":false,"error":...,"errorName":...}), logs on stderr; the process exits when stdin
 // closes.
@@ -23,7 +23,6 @@
 // fetch reads every byte through @helia/unixfs (cat; ls and stat for directories), fetching
 // missing blocks over Bitswap from the connected peers.
 import { createHash } from 'node:crypto'
-import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
@@ -37,6 +36,7 @@ import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createHeliaLight } from 'helia'
 import { CID } from 'multiformats/cid'
+import { logger, positiveInt, serve } from './jsonl.mjs'
 import { LIBP2P_VERSION, MAX_STREAM_WINDOW, pattern } from './lib.mjs'
 
 /** Default wait of a command that talks to the network, in milliseconds. */
@@ -54,13 +54,7 @@ const { values: args } = parseArgs({
   strict: true
 })
 
-function log (...parts) {
-  console.error(new Date().toISOString(), '[helia-peer]', ...parts)
-}
-
-function emit (obj) {
-  process.stdout.write(JSON.stringify(obj) + '\n')
-}
+const log = logger('helia-peer')
 
 function privateKey () {
   if (args['seed-hex'] == null) {
@@ -86,13 +80,6 @@ const fs = unixfs(helia)
 
 function signal (cmd) {
   return AbortSignal.timeout(cmd.timeoutMs ?? DEFAULT_TIMEOUT_MS)
-}
-
-function positiveInt (value, name, max) {
-  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
-    throw new Error(`"${name}" must be an integer from 1 to ${max}, got ${JSON.stringify(value)}`)
-  }
-  return value
 }
 
 /**
@@ -174,66 +161,17 @@ const commands = {
     }
     const file = await readFile(cid, options)
     return { type: stat.type, ...file, ms: performance.now() - started }
-  },
-
-  async stop () {
-    await shutdown()
-    return {}
   }
 }
 
-let stopping
-function shutdown () {
-  stopping ??= helia.stop().catch((err) => log('stop failed:', err))
-  return stopping
-}
-
-async function handle (line) {
-  let cmd
-  try {
-    cmd = JSON.parse(line)
-  } catch (err) {
-    emit({ id: null, ok: false, error: `not JSON: ${err.message}` })
-    return
-  }
-  const id = cmd?.id ?? null
-  const run = commands[cmd?.cmd]
-  if (run == null) {
-    emit({ id, ok: false, error: `unknown command ${JSON.stringify(cmd?.cmd)}` })
-    return
-  }
-  try {
-    const reply = await run(cmd)
-    emit({ ...reply, id, ok: true })
-  } catch (err) {
-    log(`command ${cmd.cmd} (id ${id}) failed:`, err)
-    emit({ id, ok: false, error: err.message ?? String(err), errorName: err.name })
-  }
-  if (cmd.cmd === 'stop') {
-    process.exit(0)
-  }
-}
-
-process.on('unhandledRejection', (err) => log('unhandled rejection:', err))
-for (const sig of ['SIGTERM', 'SIGINT']) {
-  process.on(sig, () => shutdown().finally(() => process.exit(0)))
-}
-
-const addrs = helia.libp2p.getMultiaddrs().map(String)
-emit({
-  event: 'ready',
-  peerId: helia.libp2p.peerId.toString(),
-  addrs,
-  agentVersion: `${helia.info.name}/${helia.info.version}`,
-  libp2pVersion: LIBP2P_VERSION
-})
-log('ready as', helia.libp2p.peerId.toString(), 'on', addrs.join(' '))
-
-const lines = createInterface({ input: process.stdin, crlfDelay: Infinity })
-lines.on('line', (line) => {
-  if (line.trim() !== '') {
-    handle(line)
+serve({
+  commands,
+  stop: () => helia.stop(),
+  log,
+  ready: {
+    peerId: helia.libp2p.peerId.toString(),
+    addrs: helia.libp2p.getMultiaddrs().map(String),
+    agentVersion: `${helia.info.name}/${helia.info.version}`,
+    libp2pVersion: LIBP2P_VERSION
   }
 })
-// the driving process went away: never outlive it
-lines.on('close', () => shutdown().finally(() => process.exit(0)))

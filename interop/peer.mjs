@@ -1,15 +1,15 @@
 // A js-libp2p peer driven by JSON lines: commands on stdin, replies and events on
-// stdout (one JSON object per line), logs on stderr. See README.md.
+// stdout (one JSON object per line, the loop of jsonl.mjs), logs on stderr. See README.md.
 //
 //   node --import ./polyfill.mjs peer.mjs [--listen MULTIADDR]... \
 //        [--private-key-hex HEX | --seed-hex HEX]
 import { setMaxListeners } from 'node:events'
-import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { generateKeyPairFromSeed, privateKeyFromProtobuf } from '@libp2p/crypto/keys'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { userAgent } from 'libp2p/user-agent'
+import { logger, positiveInt, serve } from './jsonl.mjs'
 import { ECHO_PROTOCOL, LIBP2P_VERSION, NEW_STREAM_OPTIONS, createNode, exchange, pattern } from './lib.mjs'
 
 /** Default wait of a command that talks to the network, in milliseconds. */
@@ -29,13 +29,7 @@ const { values: args } = parseArgs({
   strict: true
 })
 
-function log (...parts) {
-  console.error(new Date().toISOString(), '[peer]', ...parts)
-}
-
-function emit (obj) {
-  process.stdout.write(JSON.stringify(obj) + '\n')
-}
+const log = logger('peer')
 
 async function loadPrivateKey () {
   if (args['private-key-hex'] != null && args['seed-hex'] != null) {
@@ -117,13 +111,6 @@ function signal (cmd, defaultMs = DEFAULT_TIMEOUT_MS) {
   // one signal guards every stream of an echo-streams job
   setMaxListeners(Infinity, s)
   return s
-}
-
-function positiveInt (value, name, max) {
-  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
-    throw new Error(`"${name}" must be an integer from 1 to ${max}, got ${JSON.stringify(value)}`)
-  }
-  return value
 }
 
 const metadataText = (peer, key) => {
@@ -210,66 +197,17 @@ const commands = {
 
   async connections () {
     return { connections: node.getConnections().map(describeConnection) }
-  },
-
-  async stop () {
-    await shutdown()
-    return {}
   }
 }
 
-let stopping
-function shutdown () {
-  stopping ??= node.stop().catch((err) => log('stop failed:', err))
-  return stopping
-}
-
-async function handle (line) {
-  let cmd
-  try {
-    cmd = JSON.parse(line)
-  } catch (err) {
-    emit({ id: null, ok: false, error: `not JSON: ${err.message}` })
-    return
-  }
-  const id = cmd?.id ?? null
-  const run = commands[cmd?.cmd]
-  if (run == null) {
-    emit({ id, ok: false, error: `unknown command ${JSON.stringify(cmd?.cmd)}` })
-    return
-  }
-  try {
-    const reply = await run(cmd)
-    emit({ ...reply, id, ok: true })
-  } catch (err) {
-    log(`command ${cmd.cmd} (id ${id}) failed:`, err)
-    emit({ id, ok: false, error: err.message ?? String(err), errorName: err.name })
-  }
-  if (cmd.cmd === 'stop') {
-    process.exit(0)
-  }
-}
-
-process.on('unhandledRejection', (err) => log('unhandled rejection:', err))
-for (const sig of ['SIGTERM', 'SIGINT']) {
-  process.on(sig, () => shutdown().finally(() => process.exit(0)))
-}
-
-const addrs = node.getMultiaddrs().map(String)
-emit({
-  event: 'ready',
-  peerId: node.peerId.toString(),
-  addrs,
-  agentVersion: userAgent(),
-  libp2pVersion: LIBP2P_VERSION
-})
-log('ready as', node.peerId.toString(), 'on', addrs.join(' '))
-
-const lines = createInterface({ input: process.stdin, crlfDelay: Infinity })
-lines.on('line', (line) => {
-  if (line.trim() !== '') {
-    handle(line)
+serve({
+  commands,
+  stop: () => node.stop(),
+  log,
+  ready: {
+    peerId: node.peerId.toString(),
+    addrs: node.getMultiaddrs().map(String),
+    agentVersion: userAgent(),
+    libp2pVersion: LIBP2P_VERSION
   }
 })
-// the driving process went away: never outlive it
-lines.on('close', () => shutdown().finally(() => process.exit(0)))

@@ -1,14 +1,7 @@
 package io.mycel.testkit.js;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,12 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,12 +31,8 @@ public final class HeliaPeer implements AutoCloseable {
   public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
   /** Installed with the interop dependencies when Helia is among them. */
   static final String HELIA_MARKER = "node_modules/helia/package.json";
-  /** How much longer Java waits for a reply than Helia is told to wait on the network. */
-  static final Duration REPLY_MARGIN = Duration.ofSeconds(5);
-  static final Duration DESTROY_GRACE = Duration.ofSeconds(3);
 
   private static final Logger LOG = LoggerFactory.getLogger(HeliaPeer.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
    * How to start Helia.
@@ -64,15 +47,15 @@ public final class HeliaPeer implements AutoCloseable {
       Map<String, String> env,
       Duration startTimeout,
       Duration callTimeout,
-      Duration stopTimeout) {
+      Duration stopTimeout) implements JsonLinesProcess.Settings {
 
     public Options {
-      listen = List.copyOf(listen);
-      env = Map.copyOf(env);
       if (seed != null && seed.length != 32) {
         throw new IllegalArgumentException("an Ed25519 seed has 32 bytes, got " + seed.length);
       }
       seed = seed == null ? null : seed.clone();
+      listen = List.copyOf(listen);
+      env = Map.copyOf(env);
       for (Duration d : List.of(startTimeout, callTimeout, stopTimeout)) {
         if (d.isNegative() || d.isZero()) {
           throw new IllegalArgumentException("timeouts must be positive: " + d);
@@ -117,28 +100,11 @@ public final class HeliaPeer implements AutoCloseable {
     }
   }
 
-  private record Pending(String command, CompletableFuture<JsonNode> reply) {}
+  /** The node process running helia-peer.mjs, and the command traffic with it. */
+  private final JsonLinesProcess child;
 
-  private final Process process;
-  private final Options options;
-  private final String name;
-  private final BufferedWriter stdin;
-  private final StderrPump stderr;
-  private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
-  private final AtomicLong nextId = new AtomicLong();
-  private final AtomicBoolean closed = new AtomicBoolean();
-  private final CompletableFuture<JsonNode> ready = new CompletableFuture<>();
-  private volatile JsPeerException exited;
-  private volatile JsonNode readyEvent;
-
-  private HeliaPeer(Process process, Options options) {
-    this.process = process;
-    this.options = options;
-    this.name = "helia-" + process.pid();
-    this.stdin = new BufferedWriter(
-        new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
-    this.stderr = new StderrPump(process.getErrorStream(), LOG, name);
-    Thread.ofVirtual().name(name + "-stdout").start(this::readStdout);
+  private HeliaPeer(JsonLinesProcess child) {
+    this.child = child;
   }
 
   /** Why Helia cannot run here (with what to do about it), or empty when it can. */
@@ -169,64 +135,34 @@ public final class HeliaPeer implements AutoCloseable {
   /** Starts Helia and waits for its ready line. */
   public static HeliaPeer start(Options options) {
     requireAvailable();
-    List<String> command = new ArrayList<>(Interop.nodeCommand(SCRIPT));
-    for (String addr : options.listen()) {
-      command.add("--listen");
-      command.add(addr);
-    }
-    if (options.seed() != null) {
-      command.add("--seed-hex");
-      command.add(HexFormat.of().formatHex(options.seed()));
-    }
-    ProcessBuilder builder = new ProcessBuilder(command).directory(Interop.interopDir().toFile());
-    builder.environment().putAll(options.env());
-    Process process;
-    try {
-      process = builder.start();
-    } catch (IOException e) {
-      throw new JsPeerException("cannot run " + command, e);
-    }
-    Interop.track(process);
-    HeliaPeer peer = new HeliaPeer(process, options);
-    try {
-      peer.readyEvent = peer.ready.get(options.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      peer.close();
-      throw new JsPeerException(peer.name + " not ready within " + options.startTimeout()
-          + peer.stderr.tailText());
-    } catch (ExecutionException e) {
-      peer.close();
-      throw e.getCause() instanceof JsPeerException j ? j : new JsPeerException(peer.name, e);
-    } catch (InterruptedException e) {
-      peer.close();
-      Thread.currentThread().interrupt();
-      throw new JsPeerException(peer.name + ": interrupted while starting", e);
-    }
-    return peer;
+    List<String> flags = options.seed() == null
+        ? List.of()
+        : List.of("--seed-hex", HexFormat.of().formatHex(options.seed()));
+    return new HeliaPeer(JsonLinesProcess.start(SCRIPT, flags, options, "helia-", LOG));
   }
 
   /** The peer id, base58. */
   public String peerId() {
-    return readyEvent.path("peerId").asText();
+    return child.readyEvent().path("peerId").asText();
   }
 
   /** The first listen address, ending in {@code /p2p/<peerId>}. */
   public String addr() {
-    return readyEvent.path("addrs").path(0).asText();
+    return child.readyEvent().path("addrs").path(0).asText();
   }
 
   /** {@code helia/<version>}. */
   public String agentVersion() {
-    return readyEvent.path("agentVersion").asText();
+    return child.readyEvent().path("agentVersion").asText();
   }
 
   public boolean isAlive() {
-    return process.isAlive();
+    return child.isAlive();
   }
 
   /** Dials an address ending in {@code /p2p/<id>}; completes with the remote peer id. */
   public CompletableFuture<String> dial(String addr) {
-    return callWithDeadline(JsPeer.command("dial").put("addr", addr))
+    return child.callWithDeadline(JsPeer.command("dial").put("addr", addr))
         .thenApply(reply -> reply.path("peerId").asText());
   }
 
@@ -235,7 +171,7 @@ public final class HeliaPeer implements AutoCloseable {
    * with Helia's default layout (1 MiB raw leaves, CIDv1).
    */
   public CompletableFuture<AddedFile> addFile(int mib, int seed) {
-    return call(JsPeer.command("add-file").put("mib", mib).put("seed", seed))
+    return child.call(JsPeer.command("add-file").put("mib", mib).put("seed", seed))
         .thenApply(r -> new AddedFile(r.path("cid").asText(), r.path("sha256").asText(),
             r.path("length").asLong(), millis(r.path("ms").asDouble())));
   }
@@ -245,7 +181,7 @@ public final class HeliaPeer implements AutoCloseable {
    * file through {@code cat}, a directory by listing and reading every file under it.
    */
   public CompletableFuture<Fetched> fetch(String cid) {
-    return callWithDeadline(JsPeer.command("fetch").put("cid", cid)).thenApply(r -> {
+    return child.callWithDeadline(JsPeer.command("fetch").put("cid", cid)).thenApply(r -> {
       List<FetchedFile> files = new ArrayList<>();
       long total = 0;
       for (JsonNode f : r.path("files")) {
@@ -262,140 +198,13 @@ public final class HeliaPeer implements AutoCloseable {
 
   /** Sends a command (its {@code id} is set here) and completes with the reply object. */
   public CompletableFuture<JsonNode> call(ObjectNode cmd) {
-    Duration timeout = options.callTimeout().plus(REPLY_MARGIN);
-    long id = nextId.incrementAndGet();
-    ObjectNode message = cmd.deepCopy().put("id", id);
-    String command = message.path("cmd").asText("?");
-    CompletableFuture<JsonNode> reply = new CompletableFuture<>();
-    pending.put(id, new Pending(command, reply));
-    JsPeerException gone = exited;
-    if (gone != null || closed.get()) {
-      pending.remove(id);
-      reply.completeExceptionally(gone != null ? gone : new JsPeerException(name + " is closed"));
-      return reply;
-    }
-    try {
-      write(JSON.writeValueAsString(message));
-    } catch (IOException e) {
-      pending.remove(id);
-      reply.completeExceptionally(new JsPeerException(name + ": cannot send " + command, e));
-      return reply;
-    }
-    CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-      if (pending.remove(id) != null) {
-        reply.completeExceptionally(new JsPeerException(
-            name + ": no reply to " + command + " within " + timeout + stderr.tailText()));
-      }
-    });
-    return reply;
-  }
-
-  private CompletableFuture<JsonNode> callWithDeadline(ObjectNode cmd) {
-    return call(cmd.put("timeoutMs", options.callTimeout().toMillis()));
+    return child.call(cmd);
   }
 
   /** Stops Helia: a stop command, then a kill if it has not exited in time. Idempotent. */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      if (process.isAlive() && exited == null) {
-        try {
-          write(JSON.writeValueAsString(
-              JsPeer.command("stop").put("id", nextId.incrementAndGet())));
-        } catch (IOException e) {
-          LOG.debug("[{}] cannot send stop: {}", name, e.toString());
-        }
-      }
-      synchronized (stdin) {
-        try {
-          stdin.close();
-        } catch (IOException e) {
-          LOG.debug("[{}] closing stdin: {}", name, e.toString());
-        }
-      }
-      if (!process.waitFor(options.stopTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("[{}] did not stop within {}; killing it", name, options.stopTimeout());
-        process.destroy();
-        if (!process.waitFor(DESTROY_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-          process.destroyForcibly();
-        }
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private void write(String line) throws IOException {
-    synchronized (stdin) {
-      stdin.write(line);
-      stdin.write('\n');
-      stdin.flush();
-    }
-  }
-
-  private void readStdout() {
-    try (BufferedReader reader = process.inputReader(StandardCharsets.UTF_8)) {
-      String line;
-      while ((line = reader.readLine()) != null) {
-        onLine(line);
-      }
-    } catch (IOException e) {
-      LOG.debug("[{}] stdout closed: {}", name, e.toString());
-    }
-    String status;
-    try {
-      status = process.waitFor(DESTROY_GRACE.toMillis(), TimeUnit.MILLISECONDS)
-          ? "exited with code " + process.exitValue()
-          : "closed its stdout";
-      stderr.awaitEnd(DESTROY_GRACE.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      status = "gone";
-    }
-    JsPeerException gone = new JsPeerException(name + " " + status + stderr.tailText());
-    exited = gone;
-    boolean starting = ready.completeExceptionally(gone);
-    for (Long id : List.copyOf(pending.keySet())) {
-      Pending p = pending.remove(id);
-      if (p != null) {
-        p.reply().completeExceptionally(gone);
-      }
-    }
-    if (!closed.get() && !starting) {
-      LOG.warn("[{}] {}", name, gone.getMessage());
-    }
-  }
-
-  private void onLine(String line) {
-    JsonNode message;
-    try {
-      message = JSON.readTree(line);
-    } catch (JsonProcessingException e) {
-      LOG.warn("[{}] not a JSON line on stdout: {}", name, line);
-      return;
-    }
-    if (message.hasNonNull("event")) {
-      if ("ready".equals(message.path("event").asText())) {
-        ready.complete(message);
-      }
-      return;
-    }
-    Pending p = pending.remove(message.path("id").asLong(-1));
-    if (p == null) {
-      LOG.debug("[{}] late or unexpected reply: {}", name, line);
-      return;
-    }
-    if (message.path("ok").asBoolean(false)) {
-      p.reply().complete(message);
-    } else {
-      p.reply().completeExceptionally(new JsPeerException(
-          name + ": " + p.command() + " failed: " + message.path("error").asText("(no message)"),
-          message.path("errorName").asText(null), null));
-    }
+    child.close();
   }
 
   private static Duration millis(double ms) {
@@ -404,6 +213,6 @@ public final class HeliaPeer implements AutoCloseable {
 
   @Override
   public String toString() {
-    return name + (readyEvent != null ? " " + peerId() : "");
+    return child.name() + " " + peerId();
   }
 }

@@ -1,13 +1,9 @@
 package io.mycel.testkit.js;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,12 +14,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,10 +44,6 @@ public final class JsPeer implements AutoCloseable {
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_BENCH_TIMEOUT = Duration.ofMinutes(5);
-  /** How much longer Java waits for a reply than the peer is told to wait on the network. */
-  static final Duration REPLY_MARGIN = Duration.ofSeconds(5);
-  /** Wait between a polite and a forced kill. */
-  static final Duration DESTROY_GRACE = Duration.ofSeconds(3);
   static final int ED25519_SEED_BYTES = 32;
 
   private static final Logger LOG = LoggerFactory.getLogger(JsPeer.class);
@@ -77,7 +66,7 @@ public final class JsPeer implements AutoCloseable {
       Map<String, String> env,
       Duration startTimeout,
       Duration callTimeout,
-      Duration stopTimeout) {
+      Duration stopTimeout) implements JsonLinesProcess.Settings {
 
     public Options {
       listen = List.copyOf(listen);
@@ -203,28 +192,11 @@ public final class JsPeer implements AutoCloseable {
     }
   }
 
-  private record Pending(String command, CompletableFuture<JsonNode> reply) {}
+  /** The node process running peer.mjs, and the command traffic with it. */
+  private final JsonLinesProcess child;
 
-  private final Process process;
-  private final Options options;
-  private final String name;
-  private final BufferedWriter stdin;
-  private final StderrPump stderr;
-  private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
-  private final AtomicLong nextId = new AtomicLong();
-  private final AtomicBoolean closed = new AtomicBoolean();
-  private final CompletableFuture<JsonNode> ready = new CompletableFuture<>();
-  private volatile JsPeerException exited;
-  private volatile JsonNode readyEvent;
-
-  private JsPeer(Process process, Options options) {
-    this.process = process;
-    this.options = options;
-    this.name = "js-peer-" + process.pid();
-    this.stdin = new BufferedWriter(
-        new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
-    this.stderr = new StderrPump(process.getErrorStream(), LOG, name);
-    Thread.ofVirtual().name(name + "-stdout").start(this::readStdout);
+  private JsPeer(JsonLinesProcess child) {
+    this.child = child;
   }
 
   /** True when Node.js runs and {@code interop/node_modules} is installed. */
@@ -252,88 +224,53 @@ public final class JsPeer implements AutoCloseable {
   /** Starts a peer and waits for its ready line. */
   public static JsPeer start(Options options) {
     requireAvailable();
-    List<String> command = new ArrayList<>(Interop.nodeCommand("peer.mjs"));
-    for (String addr : options.listen()) {
-      command.add("--listen");
-      command.add(addr);
-    }
+    List<String> flags = new ArrayList<>();
     if (options.privateKeyHex() != null) {
-      command.add("--private-key-hex");
-      command.add(options.privateKeyHex());
+      flags.add("--private-key-hex");
+      flags.add(options.privateKeyHex());
     }
     if (options.seedHex() != null) {
-      command.add("--seed-hex");
-      command.add(options.seedHex());
+      flags.add("--seed-hex");
+      flags.add(options.seedHex());
     }
-    ProcessBuilder builder = new ProcessBuilder(command).directory(Interop.interopDir().toFile());
-    builder.environment().putAll(options.env());
-    Process process;
-    try {
-      process = builder.start();
-    } catch (IOException e) {
-      throw new JsPeerException("cannot run " + command, e);
-    }
-    Interop.track(process);
-    JsPeer peer = new JsPeer(process, options);
-    try {
-      peer.awaitReady();
-    } catch (RuntimeException e) {
-      peer.close();
-      throw e;
-    }
-    return peer;
-  }
-
-  private void awaitReady() {
-    try {
-      readyEvent = ready.get(options.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
-      LOG.debug("[{}] ready: {}", name, readyEvent);
-    } catch (TimeoutException e) {
-      throw new JsPeerException(name + " not ready within " + options.startTimeout()
-          + stderr.tailText());
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof JsPeerException j ? j : new JsPeerException(name, e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new JsPeerException(name + ": interrupted while starting", e);
-    }
+    return new JsPeer(JsonLinesProcess.start("peer.mjs", flags, options, "js-peer-", LOG));
   }
 
   /** The peer id, base58 ({@code 12D3KooW...} for Ed25519). */
   public String peerId() {
-    return text(readyEvent, "peerId");
+    return text(readyEvent(), "peerId");
   }
 
   /** The listen addresses, each ending in {@code /p2p/<peerId>}. */
   public List<String> addrs() {
-    return texts(readyEvent.path("addrs"));
+    return texts(readyEvent().path("addrs"));
   }
 
   /** The first listen address, ending in {@code /p2p/<peerId>}. */
   public String addr() {
     List<String> addrs = addrs();
     if (addrs.isEmpty()) {
-      throw new IllegalStateException(name + " does not listen");
+      throw new IllegalStateException(child.name() + " does not listen");
     }
     return addrs.get(0);
   }
 
   /** The agent version this peer announces in identify ({@code js-libp2p/<v> node/<v>}). */
   public String agentVersion() {
-    return text(readyEvent, "agentVersion");
+    return text(readyEvent(), "agentVersion");
   }
 
   /** The ready line as received. */
   public JsonNode readyEvent() {
-    return readyEvent;
+    return child.readyEvent();
   }
 
   public long pid() {
-    return process.pid();
+    return child.pid();
   }
 
   public boolean isAlive() {
-    return process.isAlive();
+    return child.isAlive();
   }
 
   /** A command object with its {@code cmd} set, to fill and pass to {@link #call}. */
@@ -343,45 +280,17 @@ public final class JsPeer implements AutoCloseable {
 
   /** Sends a command (its {@code id} is set here) and completes with the reply object. */
   public CompletableFuture<JsonNode> call(ObjectNode cmd) {
-    return call(cmd, options.callTimeout().plus(REPLY_MARGIN));
+    return child.call(cmd);
   }
 
   /** Like {@link #call(ObjectNode)}, failing when no reply arrives within {@code timeout}. */
   public CompletableFuture<JsonNode> call(ObjectNode cmd, Duration timeout) {
-    long id = nextId.incrementAndGet();
-    ObjectNode message = cmd.deepCopy().put("id", id);
-    String command = message.path("cmd").asText("?");
-    CompletableFuture<JsonNode> reply = new CompletableFuture<>();
-    pending.put(id, new Pending(command, reply));
-    JsPeerException gone = exited;
-    if (gone != null || closed.get()) {
-      pending.remove(id);
-      reply.completeExceptionally(gone != null ? gone : new JsPeerException(name + " is closed"));
-      return reply;
-    }
-    try {
-      String line = JSON.writeValueAsString(message);
-      synchronized (stdin) {
-        stdin.write(line);
-        stdin.write('\n');
-        stdin.flush();
-      }
-    } catch (IOException e) {
-      pending.remove(id);
-      reply.completeExceptionally(new JsPeerException(name + ": cannot send " + command, e));
-      return reply;
-    }
-    CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-      if (pending.remove(id) != null) {
-        reply.completeExceptionally(new JsPeerException(
-            name + ": no reply to " + command + " within " + timeout + stderr.tailText()));
-      }
-    });
-    return reply;
+    return child.call(cmd, timeout);
   }
 
+  /** Tells the peer to give up on the network after the call timeout of its options. */
   private CompletableFuture<JsonNode> callWithDeadline(ObjectNode cmd) {
-    return call(cmd.put("timeoutMs", options.callTimeout().toMillis()));
+    return child.callWithDeadline(cmd);
   }
 
   /** Dials an address (it may end in {@code /p2p/<id>}); reuses an open connection to that peer. */
@@ -463,113 +372,7 @@ public final class JsPeer implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      if (process.isAlive() && exited == null) {
-        try {
-          String line = JSON.writeValueAsString(command("stop").put("id", nextId.incrementAndGet()));
-          synchronized (stdin) {
-            stdin.write(line);
-            stdin.write('\n');
-            stdin.flush();
-          }
-        } catch (IOException e) {
-          LOG.debug("[{}] cannot send stop: {}", name, e.toString());
-        }
-      }
-      closeStdin();
-      if (!process.waitFor(options.stopTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("[{}] did not stop within {}; killing it", name, options.stopTimeout());
-        process.destroy();
-        if (!process.waitFor(DESTROY_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-          process.destroyForcibly();
-          process.waitFor(DESTROY_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-        }
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private void closeStdin() {
-    synchronized (stdin) {
-      try {
-        stdin.close();
-      } catch (IOException e) {
-        LOG.debug("[{}] closing stdin: {}", name, e.toString());
-      }
-    }
-  }
-
-  private void readStdout() {
-    try (BufferedReader reader = process.inputReader(StandardCharsets.UTF_8)) {
-      String line;
-      while ((line = reader.readLine()) != null) {
-        onLine(line);
-      }
-    } catch (IOException e) {
-      LOG.debug("[{}] stdout closed: {}", name, e.toString());
-    }
-    String status;
-    try {
-      status = process.waitFor(DESTROY_GRACE.toMillis(), TimeUnit.MILLISECONDS)
-          ? "exited with code " + process.exitValue()
-          : "closed its stdout";
-      stderr.awaitEnd(DESTROY_GRACE.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      status = "gone";
-    }
-    JsPeerException gone = new JsPeerException(name + " " + status + stderr.tailText());
-    exited = gone;
-    // before the ready line, the failure reaches the caller of start() as this exception
-    boolean starting = ready.completeExceptionally(gone);
-    for (Long id : List.copyOf(pending.keySet())) {
-      Pending p = pending.remove(id);
-      if (p != null) {
-        p.reply().completeExceptionally(gone);
-      }
-    }
-    if (!closed.get() && !starting) {
-      LOG.warn("[{}] {}", name, gone.getMessage());
-    }
-  }
-
-  private void onLine(String line) {
-    JsonNode message;
-    try {
-      message = JSON.readTree(line);
-    } catch (JsonProcessingException e) {
-      LOG.warn("[{}] not a JSON line on stdout: {}", name, line);
-      return;
-    }
-    if (message.hasNonNull("event")) {
-      if ("ready".equals(message.path("event").asText())) {
-        ready.complete(message);
-      } else {
-        LOG.debug("[{}] event {}", name, message);
-      }
-      return;
-    }
-    if (!message.path("id").canConvertToLong()) {
-      LOG.warn("[{}] reply without id: {}", name, line);
-      return;
-    }
-    Pending p = pending.remove(message.path("id").asLong());
-    if (p == null) {
-      LOG.debug("[{}] late or unexpected reply: {}", name, line);
-      return;
-    }
-    if (message.path("ok").asBoolean(false)) {
-      p.reply().complete(message);
-    } else {
-      p.reply().completeExceptionally(new JsPeerException(
-          name + ": " + p.command() + " failed: " + message.path("error").asText("(no message)"),
-          text(message, "errorName"), null));
-    }
+    child.close();
   }
 
   /**
@@ -610,8 +413,8 @@ public final class JsPeer implements AutoCloseable {
         process.destroyForcibly();
         throw new JsPeerException(name + " did not finish within " + timeout + stderr.tailText());
       }
-      String out = stdout.get(DESTROY_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-      stderr.awaitEnd(DESTROY_GRACE.toMillis());
+      String out = stdout.get(JsonLinesProcess.DESTROY_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      stderr.awaitEnd(JsonLinesProcess.DESTROY_GRACE.toMillis());
       if (process.exitValue() != 0) {
         throw new JsPeerException(name + " exited with code " + process.exitValue() + stderr.tailText());
       }
@@ -628,7 +431,7 @@ public final class JsPeer implements AutoCloseable {
 
   @Override
   public String toString() {
-    return name + (readyEvent != null ? " " + peerId() : "");
+    return child.name() + " " + peerId();
   }
 
   private static String text(JsonNode n, String field) {
