@@ -167,6 +167,10 @@ public final class BitswapEngine {
         }
         Cid cid = want.cid();
         if (want.wantType() == WantType.BLOCK) {
+          if (!blocks.isEmpty() && bytes + storedSize(cid) > targetMessageSize) {
+            // Leave it for the next message without reading it twice.
+            break;
+          }
           byte[] data = read(cid);
           if (data != null) {
             if (!blocks.isEmpty() && bytes + data.length > targetMessageSize) {
@@ -305,6 +309,15 @@ public final class BitswapEngine {
     } catch (IOException e) {
       log.warn("reading block {} from the block store failed: {}", cid, e.toString());
       return null;
+    }
+  }
+
+  /** The stored size of a block, 0 when absent or unknown (then it is read and checked). */
+  private long storedSize(Cid cid) {
+    try {
+      return blockstore.size(cid).orElse(0);
+    } catch (IOException e) {
+      return 0;
     }
   }
 

@@ -211,4 +211,30 @@ class BitswapEngineTest {
     assertThat(engine.peersWanting(a)).isEmpty();
     assertThat(engine.ledger(alice).messagesReceived()).isEqualTo(1);
   }
+
+  @Test
+  void aBlockThatDoesNotFitTheMessageIsLeftForTheNextWithoutBeingReadTwice() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+    MemoryBlockstore inner = new MemoryBlockstore();
+    ForwardingBlockstore counting = new ForwardingBlockstore(inner) {
+      @Override
+      public Optional<byte[]> get(Cid cid) throws java.io.IOException {
+        reads.incrementAndGet();
+        return super.get(cid);
+      }
+    };
+    BitswapEngine small = new BitswapEngine(counting, BitswapLimits.DEFAULT, 1000);
+    Block first = block(new byte[800]);
+    byte[] other = new byte[800];
+    other[0] = 1;
+    Block second = block(other);
+    inner.put(first);
+    inner.put(second);
+    small.receiveWantlist(alice, BitswapMessage.wants(List.of(
+        WantlistEntry.wantBlock(first.cid(), false), WantlistEntry.wantBlock(second.cid(), false))));
+
+    assertThat(small.nextResponse(alice).orElseThrow().blocks()).hasSize(1);
+    assertThat(small.nextResponse(alice).orElseThrow().blocks()).hasSize(1);
+    assertThat(reads.get()).isEqualTo(2);
+  }
 }
