@@ -127,35 +127,45 @@ public final class IdentifyService implements Host.ConnectionListener, AutoClose
    *     {@link TimeoutException} after {@link IdentifyConfig#timeout()}
    */
   public CompletableFuture<PeerStore.PeerInfo> identify(Connection connection) {
-    CompletableFuture<PeerStore.PeerInfo> result = new CompletableFuture<>();
+    return onStream(connection, ID, stream -> {
+      byte[] message = IdentifyMessages.read(stream.input(), config.maxMessageSize());
+      return store(connection, IdentifyMessages.decode(message));
+    });
+  }
+
+  /** Work done over one stream, on the service's executor. */
+  private interface StreamWork<T> {
+    T run(Stream stream) throws Exception;
+  }
+
+  /**
+   * Opens {@code protocol} on {@code connection} and runs {@code work} over it off the I/O
+   * threads, within the configured timeout; the stream is closed after success and reset after a
+   * failure or timeout (which also unblocks a read the timeout abandoned).
+   */
+  private <T> CompletableFuture<T> onStream(Connection connection, String protocol, StreamWork<T> work) {
+    CompletableFuture<T> result = new CompletableFuture<>();
     result.orTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
-    connection
-        .openStream(ID)
-        .whenComplete(
-            (stream, error) -> {
-              if (error != null) {
-                result.completeExceptionally(unwrap(error));
-                return;
-              }
-              // Resetting on failure also unblocks a read that the timeout abandoned.
-              result.whenComplete(
-                  (info, failure) -> {
-                    if (failure == null) {
-                      stream.close();
-                    } else {
-                      stream.reset();
-                    }
-                  });
-              executor.execute(
-                  () -> {
-                    try {
-                      byte[] message = IdentifyMessages.read(stream.input(), config.maxMessageSize());
-                      result.complete(store(connection, IdentifyMessages.decode(message)));
-                    } catch (Throwable t) {
-                      result.completeExceptionally(t);
-                    }
-                  });
-            });
+    connection.openStream(protocol).whenComplete((stream, error) -> {
+      if (error != null) {
+        result.completeExceptionally(unwrap(error));
+        return;
+      }
+      result.whenComplete((value, failure) -> {
+        if (failure == null) {
+          stream.close();
+        } else {
+          stream.reset();
+        }
+      });
+      executor.execute(() -> {
+        try {
+          result.complete(work.run(stream));
+        } catch (Throwable t) {
+          result.completeExceptionally(t);
+        }
+      });
+    });
     return result;
   }
 
@@ -192,37 +202,13 @@ public final class IdentifyService implements Host.ConnectionListener, AutoClose
 
   /** Pushes this host's Identify message over {@code connection}. */
   public CompletableFuture<Void> push(Connection connection) {
-    CompletableFuture<Void> result = new CompletableFuture<>();
-    result.orTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
-    connection
-        .openStream(PUSH_ID)
-        .whenComplete(
-            (stream, error) -> {
-              if (error != null) {
-                result.completeExceptionally(unwrap(error));
-                return;
-              }
-              result.whenComplete(
-                  (ignored, failure) -> {
-                    if (failure == null) {
-                      stream.close();
-                    } else {
-                      stream.reset();
-                    }
-                  });
-              executor.execute(
-                  () -> {
-                    try {
-                      IdentifyMessages.write(stream.output(), localMessage(connection));
-                      stream.closeWrite();
-                      result.complete(null);
-                    } catch (Throwable t) {
-                      result.completeExceptionally(t);
-                    }
-                  });
-            });
-    return result;
+    return onStream(connection, PUSH_ID, stream -> {
+      IdentifyMessages.write(stream.output(), localMessage(connection));
+      stream.closeWrite();
+      return null;
+    });
   }
+
 
   /** The last Identify message (answer or push) received from {@code peer} while connected. */
   public Optional<IdentifyInfo> lastIdentify(PeerId peer) {
