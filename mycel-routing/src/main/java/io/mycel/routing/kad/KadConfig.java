@@ -1,0 +1,95 @@
+package io.mycel.routing.kad;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Limits and parameters of the Kademlia DHT (<a
+ * href="https://github.com/libp2p/specs/blob/master/kad-dht/README.md">spec</a>).
+ *
+ * @param k bucket size and replication parameter
+ * @param alpha concurrent requests of one lookup
+ * @param maxMessageSize largest message read or written, in bytes
+ * @param maxPeersPerReply closer or provider peers taken from one reply; the rest is ignored
+ * @param queryTimeout limit of one request to one peer, dial included
+ * @param lookupTimeout limit of a whole iterative lookup
+ * @param maxQueriesPerLookup peers one lookup contacts at most
+ * @param providerTtl how long a provider record is kept
+ * @param maxProvidersPerKey provider records kept per key
+ * @param maxRecords value records kept
+ * @param clientMode whether to stay out of other peers' routing tables (no protocol registered)
+ */
+public record KadConfig(
+    int k,
+    int alpha,
+    int maxMessageSize,
+    int maxPeersPerReply,
+    Duration queryTimeout,
+    Duration lookupTimeout,
+    int maxQueriesPerLookup,
+    Duration providerTtl,
+    int maxProvidersPerKey,
+    int maxRecords,
+    boolean clientMode) {
+
+  public static final int DEFAULT_K = 20;
+  public static final int DEFAULT_ALPHA = 3;
+  /** go-libp2p-kad-dht's limit for one message. */
+  public static final int DEFAULT_MAX_MESSAGE_SIZE = 4 * 1024 * 1024;
+  public static final int DEFAULT_MAX_PEERS_PER_REPLY = DEFAULT_K;
+  public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_LOOKUP_TIMEOUT = Duration.ofMinutes(1);
+  public static final int DEFAULT_MAX_QUERIES_PER_LOOKUP = 10 * DEFAULT_K;
+  /** The spec's provider record expiry. */
+  public static final Duration DEFAULT_PROVIDER_TTL = Duration.ofHours(48);
+  public static final int DEFAULT_MAX_PROVIDERS_PER_KEY = 100;
+  public static final int DEFAULT_MAX_RECORDS = 10_000;
+
+  public static final KadConfig DEFAULT =
+      new KadConfig(
+          DEFAULT_K,
+          DEFAULT_ALPHA,
+          DEFAULT_MAX_MESSAGE_SIZE,
+          DEFAULT_MAX_PEERS_PER_REPLY,
+          DEFAULT_QUERY_TIMEOUT,
+          DEFAULT_LOOKUP_TIMEOUT,
+          DEFAULT_MAX_QUERIES_PER_LOOKUP,
+          DEFAULT_PROVIDER_TTL,
+          DEFAULT_MAX_PROVIDERS_PER_KEY,
+          DEFAULT_MAX_RECORDS,
+          false);
+
+  public KadConfig {
+    positive("k", k);
+    positive("alpha", alpha);
+    positive("maxMessageSize", maxMessageSize);
+    positive("maxPeersPerReply", maxPeersPerReply);
+    positive("maxQueriesPerLookup", maxQueriesPerLookup);
+    positive("maxProvidersPerKey", maxProvidersPerKey);
+    positive("maxRecords", maxRecords);
+    Objects.requireNonNull(queryTimeout, "queryTimeout");
+    Objects.requireNonNull(lookupTimeout, "lookupTimeout");
+    Objects.requireNonNull(providerTtl, "providerTtl");
+  }
+
+  public KadConfig withClientMode(boolean client) {
+    return new KadConfig(k, alpha, maxMessageSize, maxPeersPerReply, queryTimeout, lookupTimeout,
+        maxQueriesPerLookup, providerTtl, maxProvidersPerKey, maxRecords, client);
+  }
+
+  public KadConfig withQueryTimeout(Duration timeout) {
+    return new KadConfig(k, alpha, maxMessageSize, maxPeersPerReply, timeout, lookupTimeout,
+        maxQueriesPerLookup, providerTtl, maxProvidersPerKey, maxRecords, clientMode);
+  }
+
+  public KadConfig withMaxMessageSize(int size) {
+    return new KadConfig(k, alpha, size, maxPeersPerReply, queryTimeout, lookupTimeout,
+        maxQueriesPerLookup, providerTtl, maxProvidersPerKey, maxRecords, clientMode);
+  }
+
+  private static void positive(String name, int value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + " must be positive: " + value);
+    }
+  }
+}
