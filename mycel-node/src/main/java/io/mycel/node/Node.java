@@ -10,11 +10,17 @@ import io.mycel.net.Host;
 import io.mycel.net.host.NettyHost;
 import io.mycel.net.identify.IdentifyService;
 import io.mycel.net.ping.PingService;
+import io.mycel.routing.ipns.IpnsRecordValidator;
+import io.mycel.routing.kad.KadConfig;
+import io.mycel.routing.kad.KadDht;
+import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running Mycel node: the libp2p host with identify, ping and Bitswap, configured from its home. */
+/** A running Mycel node: the libp2p host with identify, ping, Bitswap and the Kademlia DHT. */
 public final class Node implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 
@@ -23,6 +29,7 @@ public final class Node implements AutoCloseable {
   private final PingService ping;
   private final Blockstore blocks;
   private final Bitswap bitswap;
+  private final KadDht dht;
 
   private Node(NettyHost host, Blockstore blocks) {
     this.host = host;
@@ -30,6 +37,9 @@ public final class Node implements AutoCloseable {
     this.ping = new PingService(host);
     this.blocks = blocks;
     this.bitswap = new Bitswap(host, blocks);
+    Clock clock = Clock.systemUTC();
+    this.dht = new KadDht(host, KadConfig.DEFAULT, clock,
+        Map.of(IpnsRecordValidator.NAMESPACE, new IpnsRecordValidator(clock)));
   }
 
   /** Starts a node that serves no stored content (its block store is in memory). */
@@ -47,20 +57,36 @@ public final class Node implements AutoCloseable {
     node.identify.start();
     node.ping.start();
     node.bitswap.start();
+    node.dht.start();
     host.registry().onChange(node.identify::pushAll);
     host.start();
     node.connectBootstrap(config.bootstrap());
     return node;
   }
 
+  /** Joins the DHT through the configured bootstrap peers, in the background. */
   private void connectBootstrap(List<String> bootstrap) {
+    if (bootstrap.isEmpty()) {
+      return;
+    }
+    List<CompletableFuture<PeerId>> added = new java.util.ArrayList<>();
     for (String address : bootstrap) {
-      host.dial(Multiaddr.parse(address)).whenComplete((c, e) -> {
+      added.add(dht.addBootstrapPeer(Multiaddr.parse(address)).whenComplete((peer, e) -> {
         if (e != null) {
           LOG.warn("bootstrap peer {} unreachable: {}", address, e.getMessage());
         }
-      });
+      }));
     }
+    CompletableFuture.allOf(added.stream().map(f -> f.exceptionally(e -> null))
+            .toArray(CompletableFuture[]::new))
+        .thenCompose(v -> dht.bootstrap())
+        .whenComplete((peers, e) -> {
+          if (e != null) {
+            LOG.warn("joining the DHT failed: {}", e.getMessage());
+          } else {
+            LOG.info("joined the DHT: {} peers in the routing table", dht.routingTable().size());
+          }
+        });
   }
 
   public Host host() {
@@ -87,6 +113,10 @@ public final class Node implements AutoCloseable {
     return bitswap;
   }
 
+  public KadDht dht() {
+    return dht;
+  }
+
   /** Listen addresses, each with the {@code /p2p/<peer id>} suffix others dial. */
   public List<Multiaddr> dialableAddresses() {
     return host.listenAddresses().stream().map(a -> a.withPeerId(host.peerId())).toList();
@@ -94,6 +124,7 @@ public final class Node implements AutoCloseable {
 
   @Override
   public void close() {
+    dht.close();
     bitswap.close();
     host.close();
   }
