@@ -5,6 +5,7 @@ import io.mycel.node.Node;
 import io.mycel.node.NodeConfig;
 import io.mycel.node.NodeHome;
 import io.mycel.node.Repo;
+import io.mycel.node.Reprovider;
 import io.mycel.node.Version;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -54,10 +55,12 @@ final class DaemonCommand implements Callable<Integer> {
       daemonFile.close();
       throw e;
     }
+    Reprovider reprovider = Reprovider.start(node, repo);
     daemonFile.publish(new DaemonFile.Info(ProcessHandle.current().pid(), node.peerId().toString(),
         node.dialableAddresses().stream().map(Object::toString).toList()));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      reprovider.close();
       node.close();
       try {
         repo.close();

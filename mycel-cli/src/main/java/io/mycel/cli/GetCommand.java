@@ -6,6 +6,8 @@ import io.mycel.core.crypto.Ed25519;
 import io.mycel.core.crypto.PrivateKey;
 import io.mycel.core.multiaddr.Multiaddr;
 import io.mycel.node.Fetcher;
+import io.mycel.node.Node;
+import io.mycel.node.NodeConfig;
 import io.mycel.node.NodeHome;
 import io.mycel.node.Repo;
 import java.io.PrintWriter;
@@ -45,6 +47,25 @@ final class GetCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
+  /** Joins the DHT through the config's bootstrap peers and fetches {@code root} from its providers. */
+  private void fetchThroughDht(NodeHome home, Repo repo, Cid root, PrintWriter out) throws Exception {
+    NodeConfig config = home.loadConfig();
+    if (config.bootstrap().isEmpty()) {
+      throw new java.io.IOException(root + " is not in the repository, and config.json lists no bootstrap "
+          + "peers to look for providers through; add some, or give --peer MULTIADDR");
+    }
+    PrivateKey key = home.isInitialized() ? home.loadKey() : Ed25519.generate();
+    try (Node node = Node.start(key, config.withListen(List.of()), repo.blocks())) {
+      node.joined().get(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS);
+      DagFetchResult fetched = Fetcher.fetchFromProviders(node, repo.gc(), root,
+          Duration.ofSeconds(timeoutSeconds));
+      if (!json) {
+        out.println("fetched " + fetched.fetched() + " of " + fetched.blocks() + " blocks ("
+            + Progress.bytes(fetched.bytes()) + ") from providers found in the DHT");
+      }
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     NodeHome home = homeOption.home();
@@ -62,6 +83,11 @@ final class GetCommand implements Callable<Integer> {
           out.println("fetched " + fetched.fetched() + " of " + fetched.blocks() + " blocks ("
               + Progress.bytes(fetched.bytes()) + ") in " + fetched.elapsed().toMillis() + " ms");
         }
+      }
+      Cid root = Cli.parseCid(Cli.rootOf(target));
+      if (peers.isEmpty() && !repo.blocks().has(root)) {
+        Cli.refuseWhileDaemonRuns(home, "get (fetching from the network)");
+        fetchThroughDht(home, repo, root, out);
       }
       Cid cid = Cli.resolve(repo, target);
       Path destination = output != null ? output : Path.of(cid.toString());

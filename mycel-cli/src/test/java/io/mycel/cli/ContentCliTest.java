@@ -191,7 +191,7 @@ class ContentCliTest {
 
       CliTest.Result offline = run("get", "--home", fetcher, root, "-o", dir.resolve("x").toString());
       assertThat(offline.exitCode()).isEqualTo(1);
-      assertThat(offline.err()).contains("not in the blockstore");
+      assertThat(offline.err()).contains("is not in the repository", "lists no bootstrap peers", "--peer");
 
       CliTest.Result r = run("get", "--home", fetcher, "--peer", address, root, "-o",
           dir.resolve("fetched").toString());
@@ -204,6 +204,42 @@ class ContentCliTest {
           "bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4", "-o", dir.resolve("y").toString());
       assertThat(unknown.exitCode()).isEqualTo(1);
       assertThat(unknown.err()).contains("bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4");
+    }
+  }
+
+  @Test
+  void getFindsProvidersThroughTheDhtWhenNoPeerIsGiven() throws Exception {
+    byte[] bytes = new byte[2_500_000];
+    new Random(12).nextBytes(bytes);
+    Path file = Files.write(dir.resolve("shared.bin"), bytes);
+    String root = run("add", "--home", home, "-q", file.toString()).out().trim();
+
+    io.mycel.node.NodeConfig loopback = io.mycel.node.NodeConfig.defaults()
+        .withListen(java.util.List.of("/ip4/127.0.0.1/tcp/0"));
+    try (io.mycel.node.Node bootstrap = io.mycel.node.Node.start(
+        io.mycel.core.crypto.Ed25519.generate(), loopback)) {
+      String bootstrapAddress = bootstrap.dialableAddresses().get(0).toString();
+      io.mycel.node.NodeHome publisherHome = new io.mycel.node.NodeHome(Path.of(home));
+      io.mycel.node.NodeConfig publisherConfig = new io.mycel.node.NodeConfig(loopback.swarm(),
+          loopback.limits(), loopback.storage(), java.util.List.of(bootstrapAddress));
+      try (io.mycel.node.Repo repo = io.mycel.node.Repo.open(publisherHome, publisherConfig);
+          io.mycel.node.Node publisher = io.mycel.node.Node.start(publisherHome.loadKey(),
+              publisherConfig, repo.blocks())) {
+        publisher.joined().get(20, java.util.concurrent.TimeUnit.SECONDS);
+        publisher.provide(java.util.List.of(io.mycel.core.cid.Cid.parse(root)))
+            .get(20, java.util.concurrent.TimeUnit.SECONDS);
+
+        String fetcher = dir.resolve("fetcher").toString();
+        run("init", "--home", fetcher);
+        Path config = Path.of(fetcher, "config.json");
+        Files.writeString(config, Files.readString(config)
+            .replace("\"bootstrap\" : [ ]", "\"bootstrap\" : [ \"" + bootstrapAddress + "\" ]"));
+        CliTest.Result r = run("get", "--home", fetcher, "--timeout-s", "30", root, "-o",
+            dir.resolve("got.bin").toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("from providers found in the DHT");
+        assertThat(Files.readAllBytes(dir.resolve("got.bin"))).isEqualTo(bytes);
+      }
     }
   }
 

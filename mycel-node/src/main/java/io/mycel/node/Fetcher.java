@@ -10,6 +10,7 @@ import io.mycel.core.multiaddr.Multiaddr;
 import io.mycel.core.peer.PeerId;
 import io.mycel.net.host.HostConfig;
 import io.mycel.net.host.NettyHost;
+import io.mycel.routing.kad.ProviderStore;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,6 +50,48 @@ public final class Fetcher {
         throw new IOException("could not reach any peer: " + String.join(", ", failures));
       }
       return bitswap.fetchDag(root, new DagPbLinkDecoder(), reached)
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof IOException io ? io : new IOException(cause.getMessage(), cause);
+    } catch (TimeoutException e) {
+      throw new IOException("fetching " + root + " took longer than " + timeout.toSeconds() + " s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while fetching " + root);
+    }
+  }
+
+  /**
+   * Finds providers of {@code root} through the node's DHT, connects to them, and fetches every
+   * block the node's store lacks over Bitswap, inside an add session of {@code gc}.
+   *
+   * @throws IOException when no provider is found, none can be reached, or a block is missing
+   */
+  public static DagFetchResult fetchFromProviders(Node node, GarbageCollector gc, Cid root,
+      Duration timeout) throws IOException {
+    try (GarbageCollector.AddSession session = gc.beginAdd()) {
+      List<ProviderStore.Provider> providers = node.dht().findProviders(root)
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      List<PeerId> reached = new ArrayList<>();
+      for (ProviderStore.Provider provider : providers) {
+        if (provider.peer().equals(node.peerId())) {
+          continue;
+        }
+        node.host().peerStore().addAddresses(provider.peer(), provider.addresses());
+        try {
+          node.host().dial(provider.peer()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+          reached.add(provider.peer());
+        } catch (ExecutionException | TimeoutException e) {
+          // try the next provider
+        }
+      }
+      if (reached.isEmpty()) {
+        throw new IOException(providers.isEmpty()
+            ? "no provider of " + root + " found in the DHT"
+            : "none of the " + providers.size() + " providers of " + root + " could be reached");
+      }
+      return node.bitswap().fetchDag(root, new DagPbLinkDecoder(), reached)
           .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();

@@ -30,6 +30,7 @@ public final class Node implements AutoCloseable {
   private final Blockstore blocks;
   private final Bitswap bitswap;
   private final KadDht dht;
+  private final CompletableFuture<Void> joined = new CompletableFuture<>();
 
   private Node(NettyHost host, Blockstore blocks) {
     this.host = host;
@@ -67,6 +68,7 @@ public final class Node implements AutoCloseable {
   /** Joins the DHT through the configured bootstrap peers, in the background. */
   private void connectBootstrap(List<String> bootstrap) {
     if (bootstrap.isEmpty()) {
+      joined.complete(null);
       return;
     }
     List<CompletableFuture<PeerId>> added = new java.util.ArrayList<>();
@@ -86,6 +88,7 @@ public final class Node implements AutoCloseable {
           } else {
             LOG.info("joined the DHT: {} peers in the routing table", dht.routingTable().size());
           }
+          joined.complete(null);
         });
   }
 
@@ -115,6 +118,29 @@ public final class Node implements AutoCloseable {
 
   public KadDht dht() {
     return dht;
+  }
+
+  /**
+   * Announces in the DHT that this node provides each of {@code roots} (provider records expire
+   * after 48 h, so the daemon repeats this on a schedule). Failures are logged.
+   */
+  public CompletableFuture<Void> provide(List<io.mycel.core.cid.Cid> roots) {
+    List<CompletableFuture<Integer>> announcements = new java.util.ArrayList<>();
+    for (var root : roots) {
+      announcements.add(dht.provide(root).whenComplete((n, e) -> {
+        if (e != null) {
+          LOG.warn("announcing {} in the DHT failed: {}", root, e.getMessage());
+        } else {
+          LOG.debug("announced {} to {} peers", root, n);
+        }
+      }).exceptionally(e -> 0));
+    }
+    return CompletableFuture.allOf(announcements.toArray(CompletableFuture[]::new));
+  }
+
+  /** Completes when the node has joined the DHT through its bootstrap peers (at once without). */
+  public CompletableFuture<Void> joined() {
+    return joined;
   }
 
   /** Listen addresses, each with the {@code /p2p/<peer id>} suffix others dial. */

@@ -1,0 +1,136 @@
+package io.mycel.node.gateway;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request and its response, written from a virtual thread. Exactly one {@code send} is
+ * made per exchange; afterwards the connection reads the next request, or is closed when the
+ * client asked so or a body could not be finished.
+ */
+final class Exchange {
+  private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
+
+  /** Writes a response body. */
+  interface Body {
+    void writeTo(HttpBodyOutputStream out) throws IOException;
+  }
+
+  private final Channel channel;
+  private final HttpRequest request;
+  private final boolean keepAlive;
+  private final int chunkBytes;
+  private boolean sent;
+
+  Exchange(Channel channel, HttpRequest request, int chunkBytes) {
+    this.channel = channel;
+    this.request = request;
+    this.keepAlive = HttpUtil.isKeepAlive(request);
+    this.chunkBytes = chunkBytes;
+  }
+
+  HttpRequest request() {
+    return request;
+  }
+
+  boolean isHead() {
+    return HttpMethod.HEAD.equals(request.method());
+  }
+
+  boolean sent() {
+    return sent;
+  }
+
+  void sendError(HttpResponseStatus status, String message, HttpHeaders extra) {
+    HttpHeaders headers = extra;
+    headers.set(HttpHeaderNames.CONTENT_TYPE, ContentTypes.HTML);
+    headers.set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+    sendFull(status, headers, HtmlPages.error(status, message).getBytes(StandardCharsets.UTF_8));
+  }
+
+  void sendFull(HttpResponseStatus status, HttpHeaders headers, byte[] body) {
+    markSent();
+    DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+        isHead() ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+    response.headers().set(headers);
+    response.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    complete(channel.writeAndFlush(prepare(response)));
+  }
+
+  /** Streams a body; {@code contentLength} is -1 when unknown (chunked transfer coding). */
+  void sendStream(HttpResponseStatus status, HttpHeaders headers, long contentLength, Body body) {
+    markSent();
+    DefaultHttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
+    response.headers().set(headers);
+    if (contentLength >= 0) {
+      response.headers().set(HttpHeaderNames.CONTENT_LENGTH, contentLength);
+    } else {
+      response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
+    channel.write(prepare(response));
+    if (isHead()) {
+      complete(channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
+      return;
+    }
+    HttpBodyOutputStream out = new HttpBodyOutputStream(channel, chunkBytes);
+    try {
+      body.writeTo(out);
+      if (contentLength >= 0 && out.bytesWritten() != contentLength) {
+        throw new IOException("body of " + request.uri() + " was " + out.bytesWritten()
+            + " bytes, not the announced " + contentLength);
+      }
+      complete(out.finish());
+    } catch (IOException | RuntimeException e) {
+      // The status line is gone; all that is left is to cut the connection so that the client
+      // sees an incomplete body rather than a wrong one.
+      LOG.debug("aborting response to {} after {} bytes: {}", request.uri(), out.bytesWritten(),
+          e.toString());
+      channel.flush();
+      channel.close();
+    }
+  }
+
+  private void markSent() {
+    if (sent) {
+      throw new IllegalStateException("a response to " + request.uri() + " was already sent");
+    }
+    sent = true;
+  }
+
+  private HttpResponse prepare(HttpResponse response) {
+    HttpUtil.setKeepAlive(response, keepAlive);
+    return response;
+  }
+
+  private void complete(ChannelFuture last) {
+    if (keepAlive) {
+      last.addListener((ChannelFutureListener) f -> {
+        if (f.isSuccess()) {
+          f.channel().config().setAutoRead(true);
+        } else {
+          f.channel().close();
+        }
+      });
+    } else {
+      last.addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+}
