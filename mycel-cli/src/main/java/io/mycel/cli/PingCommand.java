@@ -3,10 +3,14 @@ package io.mycel.cli;
 import io.mycel.core.crypto.Ed25519;
 import io.mycel.core.crypto.PrivateKey;
 import io.mycel.core.multiaddr.Multiaddr;
+import io.mycel.core.peer.PeerId;
 import io.mycel.net.Connection;
+import io.mycel.net.Host;
 import io.mycel.net.host.HostConfig;
 import io.mycel.net.host.NettyHost;
 import io.mycel.net.ping.PingService;
+import io.mycel.node.Node;
+import io.mycel.node.NodeConfig;
 import io.mycel.node.NodeHome;
 import io.mycel.node.Version;
 import java.io.PrintWriter;
@@ -30,7 +34,7 @@ final class PingCommand implements Callable<Integer> {
 
   @Mixin HomeOption homeOption;
 
-  @Parameters(paramLabel = "MULTIADDR", description = "The peer's address, e.g. /ip4/127.0.0.1/tcp/4101/p2p/12D3KooW...")
+  @Parameters(paramLabel = "MULTIADDR|PEERID", description = "The peer's address, e.g. /ip4/127.0.0.1/tcp/4101/p2p/12D3KooW..., or its peer id alone (found through the DHT).")
   String address;
 
   @Option(names = {"-n", "--count"}, description = "Number of pings (default ${DEFAULT-VALUE}).")
@@ -45,16 +49,48 @@ final class PingCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
+  /** A started host, closed with the command. */
+  private record HostHolder(NettyHost host) implements AutoCloseable {
+    @Override
+    public void close() {
+      host.close();
+    }
+  }
+
+  private static AutoCloseable startHost(PrivateKey key) {
+    return new HostHolder(new NettyHost(key, HostConfig.defaults(List.of(), Version.agent())).start());
+  }
+
+  /** A node that joins the DHT through the home's bootstrap peers, to find a peer by its id. */
+  private static AutoCloseable startNode(NodeHome home, PrivateKey key) throws java.io.IOException {
+    NodeConfig config = home.loadConfig();
+    if (config.bootstrap().isEmpty()) {
+      throw new java.io.IOException("to find a peer by its id, config.json needs bootstrap peers; "
+          + "or ping its address: /ip4/…/tcp/…/p2p/<peer id>");
+    }
+    return Node.start(key, config.withListen(List.of()));
+  }
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Multiaddr target = Multiaddr.parse(address);
     NodeHome home = homeOption.home();
     PrivateKey key = home.isInitialized() ? home.loadKey() : Ed25519.generate();
-    HostConfig config = HostConfig.defaults(List.of(), Version.agent());
-    try (NettyHost host = new NettyHost(key, config).start()) {
+    boolean byPeerId = !address.startsWith("/");
+    try (AutoCloseable running = byPeerId ? startNode(home, key) : startHost(key)) {
+      Host host = running instanceof Node node ? node.host() : ((HostHolder) running).host();
+      if (byPeerId) {
+        PeerId peer = PeerId.parse(address);
+        Node node = (Node) running;
+        node.joined().get(timeoutMs, TimeUnit.MILLISECONDS);
+        node.dht().findClosestPeers(peer.bytes()).get(timeoutMs, TimeUnit.MILLISECONDS);
+        if (host.peerStore().get(peer).map(i -> i.addresses().isEmpty()).orElse(true)) {
+          throw new java.io.IOException("no address of " + peer + " found in the DHT");
+        }
+      }
       long started = System.nanoTime();
-      Connection connection = host.dial(target).get(timeoutMs, TimeUnit.MILLISECONDS);
+      Connection connection = (byPeerId ? host.dial(PeerId.parse(address))
+          : host.dial(Multiaddr.parse(address))).get(timeoutMs, TimeUnit.MILLISECONDS);
       double connectMs = (System.nanoTime() - started) / 1e6;
       if (!json) {
         out.printf("Connected to %s in %.2f ms (%s, %s)%n", connection.remotePeer(), connectMs,

@@ -131,4 +131,37 @@ class CliTest {
       assertThat(r.err()).contains("error:", other.toString(), node.peerId().toString());
     }
   }
+
+  @Test
+  void pingFindsAPeerByItsIdThroughTheDht() throws Exception {
+    NodeConfig loopback = NodeConfig.defaults().withListen(List.of("/ip4/127.0.0.1/tcp/0"));
+    try (Node bootstrap = Node.start(Ed25519.generate(), loopback)) {
+      String bootstrapAddress = bootstrap.dialableAddresses().get(0).toString();
+      NodeConfig joining = new NodeConfig(loopback.swarm(), loopback.limits(), loopback.storage(),
+          List.of(bootstrapAddress));
+      try (Node target = Node.start(Ed25519.generate(), joining)) {
+        target.joined().get(20, java.util.concurrent.TimeUnit.SECONDS);
+        Path pinger = dir.resolve("pinger");
+        run("init", "--home", pinger.toString());
+        Path config = pinger.resolve("config.json");
+        Files.writeString(config, Files.readString(config)
+            .replace("\"bootstrap\" : [ ]", "\"bootstrap\" : [ \"" + bootstrapAddress + "\" ]"));
+        Result r = run("ping", "--home", pinger.toString(), "-n", "2", "--interval-ms", "10",
+            target.peerId().toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Connected to " + target.peerId());
+        assertThat(r.out().lines().filter(l -> l.startsWith("Pong from " + target.peerId()))).hasSize(2);
+      }
+    }
+  }
+
+  @Test
+  void pingByPeerIdWithoutBootstrapPeersSaysWhatIsMissing() {
+    Path pinger = dir.resolve("lonely");
+    run("init", "--home", pinger.toString());
+    Result r = run("ping", "--home", pinger.toString(),
+        PeerId.fromPublicKey(Ed25519.generate().publicKey()).toString());
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("needs bootstrap peers");
+  }
 }
