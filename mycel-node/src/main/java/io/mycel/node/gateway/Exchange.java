@@ -71,7 +71,9 @@ final class Exchange {
     DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
         isHead() ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
     response.headers().set(headers);
-    response.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    if (!status.equals(HttpResponseStatus.NOT_MODIFIED)) {
+      response.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    }
     complete(channel.writeAndFlush(prepare(response)));
   }
 

@@ -134,6 +134,8 @@ final class PathGateway {
     headers.set(X_IPFS_PATH, path.rawPath());
     headers.set(X_IPFS_ROOTS, String.join(",", roots.stream().map(Cid::toString).toList()));
     headers.set("X-Content-Type-Options", "nosniff");
+    // the same URL answers a raw block or a CAR when Accept asks for one
+    headers.set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT);
     return headers;
   }
 
@@ -166,7 +168,6 @@ final class PathGateway {
     byte[] block = cid.multihash().code() == Multicodec.IDENTITY ? cid.multihash().digest()
         : store.get(cid).orElseThrow(() -> new BlockNotFoundException(cid));
     HttpHeaders headers = immutableHeaders(path, List.of(cid), "\"" + cid + ".raw\"");
-    headers.set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT);
     if (notModified(exchange, "\"" + cid + ".raw\"", headers)) {
       return;
     }
@@ -183,7 +184,6 @@ final class PathGateway {
     }
     String etag = "W/\"" + cid + ".car\"";
     HttpHeaders headers = immutableHeaders(path, roots, etag);
-    headers.set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT);
     if (notModified(exchange, etag, headers)) {
       return;
     }

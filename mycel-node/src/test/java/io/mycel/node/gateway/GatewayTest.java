@@ -126,6 +126,20 @@ class GatewayTest {
     assertThat(r.statusCode()).isEqualTo(304);
     assertThat(r.body()).isEmpty();
     assertThat(header(r, "etag")).isEqualTo("\"" + aTxt + "\"");
+    assertThat(header(r, "content-length")).isNull();
+  }
+
+  @Test
+  void ifNoneMatchOnAListingAnswers304() throws Exception {
+    String etag = header(get("/ipfs/" + root + "/docs/"), "etag");
+    assertThat(get("/ipfs/" + root + "/docs/", "If-None-Match", etag).statusCode())
+        .isEqualTo(304);
+  }
+
+  @Test
+  void anotherEtagIsServedInFull() throws Exception {
+    HttpResponse<byte[]> r = get("/ipfs/" + root + "/docs/a.txt", "If-None-Match", "\"other\"");
+    assertThat(r.statusCode()).isEqualTo(200);
   }
 
   @Test
