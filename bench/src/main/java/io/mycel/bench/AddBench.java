@@ -95,7 +95,7 @@ public final class AddBench {
     NodeHome home = new NodeHome(homeDir);
     NodeConfig defaults = NodeConfig.defaults();
     home.init(new NodeConfig(defaults.swarm(), defaults.limits(), new NodeConfig.Storage(0, true),
-        List.of()));
+        null, List.of()));
     try (Repo repo = Repo.open(home, home.loadConfig())) {
       long start = System.nanoTime();
       ImportResult r = repo.add(file, ImportOptions.defaults(), false, true, ImportProgress.NONE);

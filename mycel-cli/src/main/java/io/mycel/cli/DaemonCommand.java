@@ -1,13 +1,17 @@
 package io.mycel.cli;
 
 import io.mycel.node.DaemonFile;
+import io.mycel.core.multiaddr.Multiaddr;
 import io.mycel.node.Node;
+import io.mycel.node.gateway.Gateway;
+import io.mycel.node.gateway.GatewayOptions;
 import io.mycel.node.NodeConfig;
 import io.mycel.node.NodeHome;
 import io.mycel.node.Repo;
 import io.mycel.node.Reprovider;
 import io.mycel.node.Version;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -27,6 +31,10 @@ final class DaemonCommand implements Callable<Integer> {
   @Option(names = "--listen", paramLabel = "MULTIADDR",
       description = "Listen on this address instead of the config's swarm.listen (repeatable).")
   List<String> listen;
+
+  @Option(names = "--gateway", paramLabel = "MULTIADDR",
+      description = "Serve the HTTP gateway here instead of the config's gateway.listen (\"\" for none).")
+  String gatewayListen;
 
   @Override
   public Integer call() throws Exception {
@@ -56,11 +64,30 @@ final class DaemonCommand implements Callable<Integer> {
       throw e;
     }
     Reprovider reprovider = Reprovider.start(node, repo);
+    String gatewayAddress = gatewayListen != null ? gatewayListen : config.gateway().listen();
+    Gateway gateway = null;
+    InetSocketAddress gatewayBound = null;
+    if (!gatewayAddress.isEmpty()) {
+      gateway = new Gateway(repo.blocks(), GatewayOptions.defaults());
+      try {
+        gatewayBound = gateway.start(Multiaddr.parse(gatewayAddress).toSocketAddress());
+      } catch (IOException | RuntimeException e) {
+        gateway.close();
+        node.close();
+        repo.close();
+        daemonFile.close();
+        throw e;
+      }
+    }
+    Gateway runningGateway = gateway;
     daemonFile.publish(new DaemonFile.Info(ProcessHandle.current().pid(), node.peerId().toString(),
         node.dialableAddresses().stream().map(Object::toString).toList()));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       reprovider.close();
+      if (runningGateway != null) {
+        runningGateway.close();
+      }
       node.close();
       try {
         repo.close();
@@ -76,6 +103,9 @@ final class DaemonCommand implements Callable<Integer> {
         + " blocks over Bitswap");
     out.println("swarm addresses:");
     node.dialableAddresses().forEach(a -> out.println("  " + a));
+    if (gatewayBound != null) {
+      out.println("gateway: http://" + gatewayBound.getHostString() + ":" + gatewayBound.getPort() + "/ipfs/<cid>");
+    }
     out.println("Daemon is ready");
     out.flush();
     stopped.await();

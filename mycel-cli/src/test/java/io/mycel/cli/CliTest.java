@@ -138,7 +138,7 @@ class CliTest {
     try (Node bootstrap = Node.start(Ed25519.generate(), loopback)) {
       String bootstrapAddress = bootstrap.dialableAddresses().get(0).toString();
       NodeConfig joining = new NodeConfig(loopback.swarm(), loopback.limits(), loopback.storage(),
-          List.of(bootstrapAddress));
+          null, List.of(bootstrapAddress));
       try (Node target = Node.start(Ed25519.generate(), joining)) {
         target.joined().get(20, java.util.concurrent.TimeUnit.SECONDS);
         Path pinger = dir.resolve("pinger");

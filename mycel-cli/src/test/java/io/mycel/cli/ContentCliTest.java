@@ -221,7 +221,7 @@ class ContentCliTest {
       String bootstrapAddress = bootstrap.dialableAddresses().get(0).toString();
       io.mycel.node.NodeHome publisherHome = new io.mycel.node.NodeHome(Path.of(home));
       io.mycel.node.NodeConfig publisherConfig = new io.mycel.node.NodeConfig(loopback.swarm(),
-          loopback.limits(), loopback.storage(), java.util.List.of(bootstrapAddress));
+          loopback.limits(), loopback.storage(), null, java.util.List.of(bootstrapAddress));
       try (io.mycel.node.Repo repo = io.mycel.node.Repo.open(publisherHome, publisherConfig);
           io.mycel.node.Node publisher = io.mycel.node.Node.start(publisherHome.loadKey(),
               publisherConfig, repo.blocks())) {

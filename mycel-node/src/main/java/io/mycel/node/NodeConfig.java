@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
  * The node's config file ({@code config.json} in the node home). {@code mycel init} writes every
  * default out; an unknown key or a bad value refuses start-up with a message naming the key.
  */
-public record NodeConfig(Swarm swarm, Limits limits, Storage storage, List<String> bootstrap) {
+public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway gateway,
+    List<String> bootstrap) {
   public static final int DEFAULT_SWARM_PORT = 4101;
 
   /** Where the node listens for peers. */
@@ -90,7 +91,37 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, List<Strin
     }
   }
 
+  /**
+   * The HTTP gateway of the daemon.
+   *
+   * @param listen a TCP multiaddr, e.g. {@code /ip4/127.0.0.1/tcp/8180}; empty for no gateway
+   */
+  public record Gateway(String listen) {
+    public static final int DEFAULT_PORT = 8180;
+
+    public Gateway {
+      if (listen == null) {
+        throw new IllegalArgumentException("gateway.listen: must be a multiaddr, or \"\" for none");
+      }
+      if (!listen.isEmpty()) {
+        try {
+          Multiaddr.parse(listen).toSocketAddress();
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException("gateway.listen: invalid TCP multiaddr \"" + listen + "\": "
+              + e.getMessage());
+        }
+      }
+    }
+
+    public static Gateway defaults() {
+      return new Gateway("/ip4/127.0.0.1/tcp/" + DEFAULT_PORT);
+    }
+  }
+
   public NodeConfig {
+    if (gateway == null) {
+      gateway = Gateway.defaults();
+    }
     if (storage == null) {
       storage = Storage.defaults();
     }
@@ -124,11 +155,20 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, List<Strin
             HostConfig.DEFAULT_NEGOTIATION_TIMEOUT.toMillis(),
             HostConfig.DEFAULT_IDLE_STREAM_TIMEOUT.toMillis()),
         Storage.defaults(),
+        Gateway.defaults(),
         List.of());
   }
 
   public NodeConfig withListen(List<String> listen) {
-    return new NodeConfig(new Swarm(listen), limits, storage, bootstrap);
+    return new NodeConfig(new Swarm(listen), limits, storage, gateway, bootstrap);
+  }
+
+  public NodeConfig withGateway(String listen) {
+    return new NodeConfig(swarm, limits, storage, new Gateway(listen), bootstrap);
+  }
+
+  public NodeConfig withBootstrap(List<String> peers) {
+    return new NodeConfig(swarm, limits, storage, gateway, peers);
   }
 
   public HostConfig toHostConfig(String agentVersion) {
@@ -161,6 +201,9 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, List<Strin
       if (tree instanceof ObjectNode object) {
         if (!object.has("storage")) {
           object.set("storage", mapper.valueToTree(Storage.defaults()));
+        }
+        if (!object.has("gateway")) {
+          object.set("gateway", mapper.valueToTree(Gateway.defaults()));
         }
         if (!object.has("bootstrap")) {
           object.putArray("bootstrap");

@@ -23,7 +23,7 @@ class NodeDhtTest {
   private Node start(List<String> bootstrap) {
     NodeConfig base = NodeConfig.defaults().withListen(List.of("/ip4/127.0.0.1/tcp/0"));
     Node node = Node.start(Ed25519.generate(),
-        new NodeConfig(base.swarm(), base.limits(), base.storage(), bootstrap));
+        new NodeConfig(base.swarm(), base.limits(), base.storage(), null, bootstrap));
     nodes.add(node);
     return node;
   }

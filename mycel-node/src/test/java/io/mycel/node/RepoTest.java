@@ -29,7 +29,7 @@ class RepoTest {
     NodeHome home = new NodeHome(dir.resolve("home"));
     NodeConfig config = NodeConfig.defaults();
     config = new NodeConfig(config.swarm(), config.limits(), new NodeConfig.Storage(2 << 20, true),
-        List.of());
+        null, List.of());
     home.init(config);
     Path small = randomFile(dir, "small", 500_000);
     Path big = randomFile(dir, "big", 5 << 20);
@@ -78,7 +78,7 @@ class RepoTest {
     try {
       NodeHome home = new NodeHome(mount.resolve("home"));
       NodeConfig config = NodeConfig.defaults();
-      home.init(new NodeConfig(config.swarm(), config.limits(), new NodeConfig.Storage(0, true), List.of()));
+      home.init(new NodeConfig(config.swarm(), config.limits(), new NodeConfig.Storage(0, true), null, List.of()));
       Path big = randomFile(dir, "big", 8 << 20);
       try (Repo repo = Repo.open(home, home.loadConfig())) {
         assertThatThrownBy(() -> repo.add(big, ImportOptions.defaults(), false, true, ImportProgress.NONE))
