@@ -25,6 +25,8 @@ import picocli.CommandLine.Command;
       CarCommand.class,
       CatCommand.class,
       GetCommand.class,
+      KeyCommand.class,
+      NameCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
