@@ -125,6 +125,21 @@ class NameCliTest {
   }
 
   @Test
+  void thePublishingHomeResolvesItsNameWithoutPeers() throws Exception {
+    Path publisher = home("publisher", network());
+    CliTest.Result published = run("name", "publish", "--home", publisher.toString(), "--json", V1);
+    assertThat(published.exitCode()).as(published.err()).isZero();
+    String name = json.readTree(published.out()).get("name").asText();
+    Path configFile = publisher.resolve("config.json");
+    NodeConfig.read(configFile).withBootstrap(List.of()).write(configFile);
+
+    CliTest.Result resolved = run("name", "resolve", "--home", publisher.toString(), name);
+    assertThat(resolved.exitCode()).as(resolved.err()).isZero();
+    assertThat(resolved.out().trim()).isEqualTo(V1);
+    assertThat(resolved.err()).contains("warning: no bootstrap peers in config.json");
+  }
+
+  @Test
   void publishWithoutBootstrapPeersSaysSo() throws Exception {
     Path home = home("lonely", List.of());
     CliTest.Result r = run("name", "publish", "--home", home.toString(), V1);

@@ -1,5 +1,6 @@
 package io.mycel.node;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -8,8 +9,8 @@ import io.mycel.core.cid.Cid;
 import io.mycel.core.crypto.PrivateKey;
 import io.mycel.routing.ipns.IpnsName;
 import io.mycel.routing.ipns.IpnsRecord;
-import io.mycel.routing.ipns.IpnsValidator;
 import io.mycel.routing.ipns.InvalidIpnsRecordException;
+import io.mycel.routing.ipns.IpnsValidator;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -146,7 +148,14 @@ public final class Names {
   public IpnsRecord resolveRecord(Node node, IpnsName name) throws IOException {
     List<byte[]> candidates = new ArrayList<>();
     keptBytes(name).ifPresent(candidates::add);
-    await(node.dht().getValue(name.routingKey()), "resolving " + name).ifPresent(candidates::add);
+    try {
+      await(node.dht().getValue(name.routingKey()), "resolving " + name).ifPresent(candidates::add);
+    } catch (IOException e) {
+      if (candidates.isEmpty()) {
+        throw e;
+      }
+      LOG.warn("{}; using the record this home published", e.getMessage());
+    }
     if (candidates.isEmpty()) {
       throw new IOException("no record found for " + name);
     }
@@ -192,7 +201,7 @@ public final class Names {
     return path;
   }
 
-  private <T> T await(java.util.concurrent.CompletableFuture<T> future, String what)
+  private <T> T await(CompletableFuture<T> future, String what)
       throws IOException {
     try {
       return future.get(dhtTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -240,7 +249,7 @@ public final class Names {
     JsonNode tree;
     try {
       tree = JSON.readTree(stateFile.toFile());
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IOException(stateFile + ": not valid JSON: " + e.getOriginalMessage(), e);
     }
     if (tree == null || tree.isMissingNode()) {

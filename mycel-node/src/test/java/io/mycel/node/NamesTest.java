@@ -161,6 +161,26 @@ class NamesTest {
   }
 
   @Test
+  void aTamperedKeptRecordDoesNotHideTheValidOneInTheDht() throws Exception {
+    List<Node> network = network(3);
+    PrivateKey key = Ed25519.generate();
+    Names.Publication published = names("a").publish(network.get(1), key, V1, LIFETIME, TTL);
+    IpnsEntry entry = IpnsEntry.parseFrom(published.record().marshal());
+    byte[] signature = entry.getSignatureV2().toByteArray();
+    signature[0] ^= 1;
+    byte[] tampered = entry.toBuilder().setSignatureV2(ByteString.copyFrom(signature))
+        .build().toByteArray();
+    ObjectMapper json = new ObjectMapper();
+    Path stateFile = names("a").stateFile();
+    ObjectNode state = (ObjectNode) json.readTree(stateFile.toFile());
+    ((ObjectNode) state.get(published.name().toBase36()))
+        .put("record", Base64.getEncoder().encodeToString(tampered));
+    Files.writeString(stateFile, json.writeValueAsString(state));
+
+    assertThat(names("a").resolve(network.get(2), published.name().toString())).isEqualTo(V1);
+  }
+
+  @Test
   void aPathThatIsNotIpfsOrIpnsIsRefused() throws Exception {
     Node alone = start();
     assertThatThrownBy(() -> names("a").publish(alone, Ed25519.generate(), "/http/example.org",
