@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       InitCommand.class,
       IdCommand.class,
       DaemonCommand.class,
+      DevnetCommand.class,
       PingCommand.class,
       AddCommand.class,
       PinCommand.class,

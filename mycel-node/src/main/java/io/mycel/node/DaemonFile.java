@@ -49,6 +49,10 @@ public final class DaemonFile implements AutoCloseable {
     } catch (IOException e) {
       channel.close();
       throw e;
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      // This process already holds the lock (another node of the same process on this home).
+      channel.close();
+      lock = null;
     }
     if (lock == null) {
       channel.close();

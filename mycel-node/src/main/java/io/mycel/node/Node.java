@@ -13,6 +13,7 @@ import io.mycel.net.ping.PingService;
 import io.mycel.routing.ipns.IpnsRecordValidator;
 import io.mycel.routing.kad.KadConfig;
 import io.mycel.routing.kad.KadDht;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,7 @@ public final class Node implements AutoCloseable {
   private final KadDht dht;
   private final CompletableFuture<Void> joined = new CompletableFuture<>();
 
-  private Node(NettyHost host, Blockstore blocks) {
+  private Node(NettyHost host, Blockstore blocks, Path dhtDir) {
     this.host = host;
     this.identify = new IdentifyService(host);
     this.ping = new PingService(host);
@@ -40,7 +41,7 @@ public final class Node implements AutoCloseable {
     this.bitswap = new Bitswap(host, blocks);
     Clock clock = Clock.systemUTC();
     this.dht = new KadDht(host, KadConfig.DEFAULT, clock,
-        Map.of(IpnsRecordValidator.NAMESPACE, new IpnsRecordValidator(clock)));
+        Map.of(IpnsRecordValidator.NAMESPACE, new IpnsRecordValidator(clock)), dhtDir);
   }
 
   /** Starts a node that serves no stored content (its block store is in memory). */
@@ -53,8 +54,17 @@ public final class Node implements AutoCloseable {
    * binds its listen addresses. The caller keeps ownership of {@code blocks}.
    */
   public static Node start(PrivateKey key, NodeConfig config, Blockstore blocks) {
+    return start(key, config, blocks, null);
+  }
+
+  /**
+   * As {@link #start(PrivateKey, NodeConfig, Blockstore)}, keeping the DHT's provider and value
+   * records under {@code dhtDir} ({@code providers/} and {@code records/}) so that they survive a
+   * restart; null keeps them in memory only.
+   */
+  public static Node start(PrivateKey key, NodeConfig config, Blockstore blocks, Path dhtDir) {
     NettyHost host = new NettyHost(key, config.toHostConfig(Version.agent()));
-    Node node = new Node(host, blocks);
+    Node node = new Node(host, blocks, dhtDir);
     node.identify.start();
     node.ping.start();
     node.bitswap.start();

@@ -40,14 +40,8 @@ record ContentPath(String rawPath, String rawQuery, Cid root, List<String> segme
   }
 
   static ContentPath parse(String uri) throws GatewayException {
-    String target = stripOrigin(uri);
-    int q = target.indexOf('?');
-    String rawPath = q < 0 ? target : target.substring(0, q);
-    String rawQuery = q < 0 ? "" : target.substring(q + 1);
-    int hash = rawPath.indexOf('#');
-    if (hash >= 0) {
-      rawPath = rawPath.substring(0, hash);
-    }
+    String[] target = splitTarget(uri);
+    String rawPath = target[0];
     if (rawPath.startsWith("/ipns/")) {
       throw new GatewayException(HttpResponseStatus.NOT_IMPLEMENTED,
           "/ipns/ paths are not supported by this gateway yet; request /ipfs/{cid}");
@@ -57,27 +51,61 @@ record ContentPath(String rawPath, String rawQuery, Cid root, List<String> segme
           "this gateway serves only /ipfs/{cid}[/path]; nothing is at '" + rawPath + "'");
     }
     String[] parts = rawPath.substring(IPFS_PREFIX.length()).split("/", -1);
-    String cidText = decode(parts[0]);
+    Cid root = parseCid(decode(parts[0]));
+    List<String> segments = segments(parts, 1, root.toString());
+    return new ContentPath(rawPath, target[1], root, segments, trailingSlash(parts, 1));
+  }
+
+  /** The CID of a request, or a 400 naming it. */
+  static Cid parseCid(String cidText) throws GatewayException {
     if (cidText.isEmpty()) {
       throw new GatewayException(HttpResponseStatus.BAD_REQUEST,
           "missing CID: request /ipfs/{cid}[/path]");
     }
-    Cid root;
     try {
-      root = Cid.parse(cidText);
+      return Cid.parse(cidText);
     } catch (IllegalArgumentException e) {
       throw new GatewayException(HttpResponseStatus.BAD_REQUEST,
           "invalid CID '" + cidText + "': " + e.getMessage());
     }
+  }
+
+  /** The path (without query or fragment) and the query (or empty) of a request target. */
+  static String[] splitTarget(String uri) {
+    String target = stripOrigin(uri);
+    int q = target.indexOf('?');
+    String rawPath = q < 0 ? target : target.substring(0, q);
+    String rawQuery = q < 0 ? "" : target.substring(q + 1);
+    int hash = rawPath.indexOf('#');
+    if (hash >= 0) {
+      rawPath = rawPath.substring(0, hash);
+    }
+    int queryHash = rawQuery.indexOf('#');
+    if (queryHash >= 0) {
+      rawQuery = rawQuery.substring(0, queryHash);
+    }
+    return new String[] {rawPath, rawQuery};
+  }
+
+  /** Whether the path split into {@code parts} ends with a slash after part {@code from}. */
+  static boolean trailingSlash(String[] parts, int from) {
+    return parts.length > from && parts[parts.length - 1].isEmpty();
+  }
+
+  /**
+   * The decoded, checked segments of {@code parts} from index {@code from} on, empty ones
+   * dropped; {@code under} names the root in errors.
+   */
+  static List<String> segments(String[] parts, int from, String under) throws GatewayException {
     List<String> segments = new ArrayList<>();
-    for (int i = 1; i < parts.length; i++) {
+    for (int i = from; i < parts.length; i++) {
       String segment = decode(parts[i]);
       if (segment.isEmpty()) {
         continue;
       }
       if (segment.equals(".") || segment.equals("..")) {
         throw new GatewayException(HttpResponseStatus.BAD_REQUEST, "path segment '" + segment
-            + "' is not allowed: paths resolve only downwards inside the DAG of " + root);
+            + "' is not allowed: paths resolve only downwards inside the DAG of " + under);
       }
       if (segment.indexOf('/') >= 0 || segment.indexOf('\\') >= 0 || segment.indexOf('\0') >= 0) {
         throw new GatewayException(HttpResponseStatus.BAD_REQUEST, "path segment '"
@@ -85,8 +113,7 @@ record ContentPath(String rawPath, String rawQuery, Cid root, List<String> segme
       }
       segments.add(segment);
     }
-    boolean trailingSlash = parts.length > 1 && parts[parts.length - 1].isEmpty();
-    return new ContentPath(rawPath, rawQuery, root, segments, trailingSlash);
+    return segments;
   }
 
   private static String stripOrigin(String uri) {

@@ -32,7 +32,10 @@ import org.slf4j.LoggerFactory;
  * A read-only IPFS HTTP gateway over a {@link Blockstore}: the path gateway
  * {@code GET/HEAD /ipfs/{cid}[/path]} with UnixFS files and folders, byte ranges, and the
  * trustless responses ({@code ?format=raw}, {@code ?format=car}, or the matching
- * {@code Accept} types). Requests are served on virtual threads; bodies are streamed.
+ * {@code Accept} types); {@code /ipns/{name}[/path]} when given a {@link NameResolver}; and the
+ * subdomain gateway ({@code {cid}.ipfs.localhost}, {@code {name}.ipns.localhost}, see
+ * {@link GatewayOptions#subdomainHost}) where sites' {@code _redirects} and {@code 404.html}
+ * apply. Requests are served on virtual threads; bodies are streamed.
  *
  * <pre>{@code
  * try (Gateway gateway = new Gateway(repo.blocks(), GatewayOptions.defaults())) {
@@ -42,6 +45,7 @@ import org.slf4j.LoggerFactory;
  *
  * @see <a href="https://specs.ipfs.tech/http-gateways/path-gateway/">Path Gateway</a>
  * @see <a href="https://specs.ipfs.tech/http-gateways/trustless-gateway/">Trustless Gateway</a>
+ * @see <a href="https://specs.ipfs.tech/http-gateways/subdomain-gateway/">Subdomain Gateway</a>
  */
 public final class Gateway implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
@@ -64,7 +68,12 @@ public final class Gateway implements AutoCloseable {
 
   /** A gateway with its own event loop group. */
   public Gateway(Blockstore store, GatewayOptions options) {
-    this(store, options, null);
+    this(store, options, null, null);
+  }
+
+  /** A gateway with its own event loop group that serves {@code /ipns/} through {@code names}. */
+  public Gateway(Blockstore store, GatewayOptions options, NameResolver names) {
+    this(store, options, null, names);
   }
 
   /**
@@ -72,9 +81,18 @@ public final class Gateway implements AutoCloseable {
    * when that is null.
    */
   public Gateway(Blockstore store, GatewayOptions options, EventLoopGroup sharedGroup) {
+    this(store, options, sharedGroup, null);
+  }
+
+  /**
+   * A gateway that also serves {@code /ipns/{name}} through {@code names} (none when null: such
+   * requests are answered 501), on {@code sharedGroup} or on a group of its own when that is null.
+   */
+  public Gateway(Blockstore store, GatewayOptions options, EventLoopGroup sharedGroup,
+      NameResolver names) {
     Objects.requireNonNull(store, "store");
     this.options = Objects.requireNonNull(options, "options");
-    this.pathGateway = new PathGateway(store, options);
+    this.pathGateway = new PathGateway(store, options, names);
     this.ownsGroup = sharedGroup == null;
     this.group = ownsGroup
         ? new MultiThreadIoEventLoopGroup(options.eventLoopThreads(), NioIoHandler.newFactory())

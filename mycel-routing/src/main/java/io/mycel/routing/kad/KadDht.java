@@ -16,6 +16,7 @@ import io.mycel.routing.kad.pb.KadProtos.Message.MessageType;
 import io.mycel.routing.kad.pb.KadProtos.Record;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,6 +63,7 @@ public final class KadDht implements Host.ConnectionListener, AutoCloseable {
   private final ProviderStore providers;
   private final Map<String, RecordValidator> validators;
   private final Map<ByteString, byte[]> records = new ConcurrentHashMap<>();
+  private final PersistentRecordStore persistentRecords;
   private volatile boolean running;
 
   public KadDht(Host host) {
@@ -74,12 +76,44 @@ public final class KadDht implements Host.ConnectionListener, AutoCloseable {
    */
   public KadDht(
       Host host, KadConfig config, Clock clock, Map<String, RecordValidator> validators) {
+    this(host, config, clock, validators, null);
+  }
+
+  /**
+   * @param storeDirectory where provider records ({@code providers/}) and value records
+   *     ({@code records/}) are kept across restarts; null keeps them in memory only
+   */
+  public KadDht(Host host, KadConfig config, Clock clock, Map<String, RecordValidator> validators,
+      Path storeDirectory) {
     this.host = host;
     this.config = config;
     this.codec = new KadCodec(config.maxMessageSize());
     this.table = new RoutingTable(host.peerId(), config.k());
-    this.providers = new ProviderStore(clock, config.providerTtl(), config.maxProvidersPerKey());
     this.validators = Map.copyOf(validators);
+    this.providers = new ProviderStore(clock, config.providerTtl(), config.maxProvidersPerKey(),
+        storeDirectory == null ? null
+            : new PersistentProviderStore(storeDirectory.resolve("providers")));
+    this.persistentRecords = storeDirectory == null ? null
+        : new PersistentRecordStore(storeDirectory.resolve("records"));
+    if (persistentRecords != null) {
+      loadRecords();
+    }
+  }
+
+  /** Takes in the kept records that their validators still accept; drops the others. */
+  private void loadRecords() {
+    persistentRecords.load().forEach((key, value) -> {
+      try {
+        validatorFor(key).validate(key, value);
+        if (records.size() < config.maxRecords()) {
+          records.put(ByteString.copyFrom(key), value);
+          return;
+        }
+      } catch (RuntimeException e) {
+        log.debug("dropping kept DHT record: {}", e.getMessage());
+      }
+      persistentRecords.remove(key);
+    });
   }
 
   /** Registers {@value #PROTOCOL} (server mode) and starts watching connections. */
@@ -342,6 +376,9 @@ public final class KadDht implements Host.ConnectionListener, AutoCloseable {
         throw new InvalidRecordException("record store is full");
       }
       records.put(k, value.clone());
+      if (persistentRecords != null) {
+        persistentRecords.put(key, value);
+      }
     }
   }
 

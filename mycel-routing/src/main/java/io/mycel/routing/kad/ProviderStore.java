@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * In-memory provider records (<a
+ * Provider records, in memory and optionally written through to a {@link
+ * PersistentProviderStore} (<a
  * href="https://github.com/libp2p/specs/blob/master/kad-dht/README.md#content-provider-advertisement-and-discovery">spec</a>),
  * each expiring {@code ttl} after it was last added.
  */
@@ -32,10 +33,52 @@ public final class ProviderStore {
   private final int maxPerKey;
   private final Map<KadKey, LinkedHashMap<PeerId, Stored>> records = new HashMap<>();
 
+  private final PersistentProviderStore persistent;
+
   public ProviderStore(Clock clock, Duration ttl, int maxPerKey) {
+    this(clock, ttl, maxPerKey, null);
+  }
+
+  /**
+   * A store that writes through to {@code persistent} (null: memory only) and starts with the
+   * unexpired records it holds.
+   */
+  public ProviderStore(
+      Clock clock, Duration ttl, int maxPerKey, PersistentProviderStore persistent) {
     this.clock = clock;
     this.ttl = ttl;
     this.maxPerKey = maxPerKey;
+    this.persistent = persistent;
+    if (persistent != null) {
+      load(persistent);
+    }
+  }
+
+  private void load(PersistentProviderStore persistent) {
+    Instant now = clock.instant();
+    persistent.load().forEach((key, entries) -> {
+      LinkedHashMap<PeerId, Stored> forKey = new LinkedHashMap<>();
+      for (PersistentProviderStore.Entry e : entries) {
+        if (e.expires().isAfter(now) && forKey.size() < maxPerKey) {
+          forKey.put(e.provider().peer(), new Stored(e.provider(), e.expires()));
+        }
+      }
+      if (forKey.isEmpty()) {
+        persistent.put(key, List.of());
+      } else {
+        records.put(KadKey.of(key), forKey);
+        if (forKey.size() != entries.size()) {
+          persist(key, forKey);
+        }
+      }
+    });
+  }
+
+  private void persist(byte[] key, Map<PeerId, Stored> forKey) {
+    List<PersistentProviderStore.Entry> entries = new ArrayList<>();
+    forKey.values().forEach(s -> entries.add(
+        new PersistentProviderStore.Entry(s.provider(), s.expires())));
+    persistent.put(key, entries);
   }
 
   public synchronized void add(byte[] key, Provider provider) {
@@ -48,6 +91,9 @@ public final class ProviderStore {
       forKey.remove(oldest);
     }
     forKey.put(provider.peer(), new Stored(provider, clock.instant().plus(ttl)));
+    if (persistent != null) {
+      persist(key, forKey);
+    }
   }
 
   /** Unexpired providers of {@code key}, oldest first. */
