@@ -1,18 +1,13 @@
 package io.mycel.cli;
 
-import io.mycel.node.DaemonFile;
-import io.mycel.core.multiaddr.Multiaddr;
+import io.mycel.node.Daemon;
 import io.mycel.node.Node;
-import io.mycel.node.gateway.Gateway;
-import io.mycel.node.gateway.GatewayOptions;
 import io.mycel.node.NodeConfig;
 import io.mycel.node.NodeHome;
 import io.mycel.node.Repo;
-import io.mycel.node.Reprovider;
 import io.mycel.node.Version;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -44,57 +39,20 @@ final class DaemonCommand implements Callable<Integer> {
       out.println("No node home at " + home.dir() + "; creating one with a new identity.");
       home.init(NodeConfig.defaults());
     }
-    DaemonFile daemonFile = DaemonFile.lock(home);
     NodeConfig config = home.loadConfig();
     if (listen != null && !listen.isEmpty()) {
       config = config.withListen(listen);
     }
-    Node node;
-    Repo repo;
-    try {
-      repo = Repo.open(home, config);
-      try {
-        node = Node.start(home.loadKey(), config, repo.blocks());
-      } catch (RuntimeException | IOException e) {
-        repo.close();
-        throw e;
-      }
-    } catch (RuntimeException | IOException e) {
-      daemonFile.close();
-      throw e;
+    if (gatewayListen != null) {
+      config = config.withGateway(gatewayListen);
     }
-    Reprovider reprovider = Reprovider.start(node, repo);
-    String gatewayAddress = gatewayListen != null ? gatewayListen : config.gateway().listen();
-    Gateway gateway = null;
-    InetSocketAddress gatewayBound = null;
-    if (!gatewayAddress.isEmpty()) {
-      gateway = new Gateway(repo.blocks(), GatewayOptions.defaults());
-      try {
-        gatewayBound = gateway.start(Multiaddr.parse(gatewayAddress).toSocketAddress());
-      } catch (IOException | RuntimeException e) {
-        gateway.close();
-        node.close();
-        repo.close();
-        daemonFile.close();
-        throw e;
-      }
-    }
-    Gateway runningGateway = gateway;
-    daemonFile.publish(new DaemonFile.Info(ProcessHandle.current().pid(), node.peerId().toString(),
-        node.dialableAddresses().stream().map(Object::toString).toList()));
+    Daemon daemon = Daemon.start(home, config);
+    Node node = daemon.node();
+    Repo repo = daemon.repo();
+    InetSocketAddress gatewayBound = daemon.gatewayAddress();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      reprovider.close();
-      if (runningGateway != null) {
-        runningGateway.close();
-      }
-      node.close();
-      try {
-        repo.close();
-        daemonFile.close();
-      } catch (IOException e) {
-        System.err.println("could not remove the daemon file: " + e.getMessage());
-      }
+      daemon.close();
       stopped.countDown();
     }, "mycel-shutdown"));
     out.println("Mycel " + Version.version() + " daemon running");

@@ -3,10 +3,8 @@ package io.mycel.node;
 import io.mycel.core.multiaddr.Multiaddr;
 import io.mycel.core.peer.PeerId;
 import io.mycel.node.gateway.Gateway;
-import io.mycel.node.gateway.GatewayOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -133,27 +131,14 @@ public final class Devnet implements AutoCloseable {
     return failure;
   }
 
-  /** One running node of the network, with its repository, gateway and reprovider. */
+  /** One running node of the network: a {@link Daemon} in its own home. */
   public static final class Member implements AutoCloseable {
     private final int number;
-    private final NodeHome home;
-    private final DaemonFile daemonFile;
-    private final Repo repo;
-    private final Node node;
-    private final Reprovider reprovider;
-    private final Gateway gateway;
-    private final InetSocketAddress gatewayAddress;
+    private final Daemon daemon;
 
-    private Member(int number, NodeHome home, DaemonFile daemonFile, Repo repo, Node node,
-        Reprovider reprovider, Gateway gateway, InetSocketAddress gatewayAddress) {
+    private Member(int number, Daemon daemon) {
       this.number = number;
-      this.home = home;
-      this.daemonFile = daemonFile;
-      this.repo = repo;
-      this.node = node;
-      this.reprovider = reprovider;
-      this.gateway = gateway;
-      this.gatewayAddress = gatewayAddress;
+      this.daemon = daemon;
     }
 
     /**
@@ -164,61 +149,20 @@ public final class Devnet implements AutoCloseable {
       if (!home.isInitialized()) {
         home.init(NodeConfig.defaults());
       }
-      DaemonFile daemonFile;
-      try {
-        daemonFile = DaemonFile.lock(home);
-      } catch (OverlappingFileLockException e) {
-        throw new IOException("a Mycel daemon of this process is already running on " + home.dir()
-            + "; stop it first or use another folder", e);
+      NodeConfig stored = home.loadConfig();
+      if (!bootstrap.isEmpty() && !stored.bootstrap().equals(bootstrap)) {
+        stored = stored.withBootstrap(bootstrap);
+        stored.write(home.configFile());
       }
-      Repo repo = null;
-      Node node = null;
-      Reprovider reprovider = null;
-      Gateway gateway = null;
-      try {
-        NodeConfig stored = home.loadConfig();
-        if (!bootstrap.isEmpty() && !stored.bootstrap().equals(bootstrap)) {
-          stored = stored.withBootstrap(bootstrap);
-          stored.write(home.configFile());
-        }
-        NodeConfig config = stored.withListen(List.of(LOOPBACK_ANY_PORT))
-            .withGateway(LOOPBACK_ANY_PORT)
-            .withBootstrap(bootstrap);
-        repo = Repo.open(home, config);
-        node = Node.start(home.loadKey(), config, repo.blocks());
-        reprovider = Reprovider.start(node, repo);
-        gateway = new Gateway(repo.blocks(), GatewayOptions.defaults());
-        InetSocketAddress bound = gateway.start(
-            Multiaddr.parse(config.gateway().listen()).toSocketAddress());
-        daemonFile.publish(new DaemonFile.Info(ProcessHandle.current().pid(),
-            node.peerId().toString(),
-            node.dialableAddresses().stream().map(Object::toString).toList()));
-        return new Member(number, home, daemonFile, repo, node, reprovider, gateway, bound);
-      } catch (IOException | RuntimeException e) {
-        if (gateway != null) {
-          gateway.close();
-        }
-        if (reprovider != null) {
-          reprovider.close();
-        }
-        if (node != null) {
-          node.close();
-        }
-        try {
-          if (repo != null) {
-            repo.close();
-          }
-          daemonFile.close();
-        } catch (IOException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-        throw e;
-      }
+      NodeConfig config = stored.withListen(List.of(LOOPBACK_ANY_PORT))
+          .withGateway(LOOPBACK_ANY_PORT)
+          .withBootstrap(bootstrap);
+      return new Member(number, Daemon.start(home, config));
     }
 
     private void awaitJoined() {
       try {
-        node.joined().get(JOIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        node().joined().get(JOIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
         LOG.warn("node {} has not joined the DHT after {}; going on", number, JOIN_TIMEOUT);
       } catch (ExecutionException e) {
@@ -235,46 +179,40 @@ public final class Devnet implements AutoCloseable {
     }
 
     public NodeHome home() {
-      return home;
+      return daemon.home();
     }
 
     public PeerId peerId() {
-      return node.peerId();
+      return daemon.node().peerId();
     }
 
     /** The swarm address others dial, with its {@code /p2p/<peer id>} suffix. */
     public Multiaddr swarmAddress() {
-      return node.dialableAddresses().get(0);
+      return daemon.node().dialableAddresses().get(0);
     }
 
     /** The gateway's base URL, e.g. {@code http://127.0.0.1:41234}; content is under {@code /ipfs/}. */
     public String gatewayUrl() {
-      return "http://" + gatewayAddress.getHostString() + ":" + gatewayAddress.getPort();
+      InetSocketAddress address = daemon.gatewayAddress();
+      return "http://" + address.getHostString() + ":" + address.getPort();
     }
 
     public Node node() {
-      return node;
+      return daemon.node();
     }
 
     public Repo repo() {
-      return repo;
+      return daemon.repo();
     }
 
     public Gateway gateway() {
-      return gateway;
+      return daemon.gateway();
     }
 
     /** Stops the node's services and releases its home's daemon lock. */
     @Override
     public void close() throws IOException {
-      reprovider.close();
-      gateway.close();
-      node.close();
-      try {
-        repo.close();
-      } finally {
-        daemonFile.close();
-      }
+      daemon.close();
     }
   }
 }

@@ -157,7 +157,7 @@ public final class Names {
       LOG.warn("{}; using the record this home published", e.getMessage());
     }
     if (candidates.isEmpty()) {
-      throw new IOException("no record found for " + name);
+      throw new NameNotFoundException(name);
     }
     int best = validator.select(name, candidates);
     return validator.validate(name, candidates.get(best));
@@ -282,6 +282,13 @@ public final class Names {
       }
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** No record of a name was found, in the home or in the DHT. */
+  public static final class NameNotFoundException extends IOException {
+    public NameNotFoundException(Object name) {
+      super("no record found for " + name);
     }
   }
 }
