@@ -13,12 +13,15 @@ import org.slf4j.LoggerFactory;
 /**
  * A running daemon of one home: the home's lock and {@code daemon.json}, its repository, the node
  * (host, Bitswap, DHT with its records kept under {@code dht/}), the reprovider and the HTTP
- * gateway, which resolves {@code /ipns/} names through the node. What {@code mycel daemon} runs,
+ * gateway, which resolves {@code /ipns/} names through the node and fetches content the node
+ * lacks from the network (keeping it in the repository, unpinned, as a cache). What {@code mycel daemon} runs,
  * and each node of {@code mycel devnet}.
  */
 public final class Daemon implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
   public static final String DHT_DIR = "dht";
+  /** How long the gateway looks for a block in the network before answering that it is missing. */
+  public static final java.time.Duration GATEWAY_FETCH_TIMEOUT = java.time.Duration.ofSeconds(30);
 
   private final NodeHome home;
   private final DaemonFile daemonFile;
@@ -66,7 +69,8 @@ public final class Daemon implements AutoCloseable {
       if (!config.gateway().listen().isEmpty()) {
         Names names = new Names(home);
         Node resolving = node;
-        gateway = new Gateway(repo.blocks(), GatewayOptions.defaults(), name -> {
+        NetworkBlockstore readThrough = new NetworkBlockstore(repo.blocks(), node, GATEWAY_FETCH_TIMEOUT);
+        gateway = new Gateway(readThrough, GatewayOptions.defaults(), name -> {
           try {
             return Optional.of(names.resolve(resolving, name));
           } catch (Names.NameNotFoundException e) {

@@ -102,12 +102,25 @@ class DevnetTest {
     assertThat(fromFirst.statusCode()).isEqualTo(200);
     assertThat(fromFirst.body()).isEqualTo(content);
 
+    // Node 3 holds none of it: its gateway finds the provider through the DHT, fetches over
+    // Bitswap, serves it, and keeps the block as a cache.
     Devnet.Member last = devnet.node(3);
-    assertThat(get(last.gatewayUrl() + "/ipfs/" + cid).statusCode()).isNotEqualTo(200);
-    Fetcher.fetchFromProviders(last.node(), last.repo().gc(), cid, Duration.ofSeconds(20));
+    assertThat(last.repo().blocks().has(cid)).isFalse();
     HttpResponse<byte[]> fromLast = get(last.gatewayUrl() + "/ipfs/" + cid);
     assertThat(fromLast.statusCode()).isEqualTo(200);
     assertThat(fromLast.body()).isEqualTo(content);
+    assertThat(last.repo().blocks().has(cid)).isTrue();
+  }
+
+  @Test
+  void aGatewayAnswersContentNoOneHasWithATimely504() throws Exception {
+    devnet = Devnet.start(dir, 2);
+    Cid nobody = Cid.v1(io.mycel.core.multicodec.Multicodec.RAW,
+        io.mycel.core.multihash.Multihash.sha2_256("no one holds this".getBytes(StandardCharsets.UTF_8)));
+    HttpResponse<byte[]> answer = get(devnet.node(2).gatewayUrl() + "/ipfs/" + nobody);
+    assertThat(answer.statusCode()).isEqualTo(504);
+    assertThat(new String(answer.body(), StandardCharsets.UTF_8))
+        .contains(nobody.toString(), "no peer in the network provides");
   }
 
   @Test

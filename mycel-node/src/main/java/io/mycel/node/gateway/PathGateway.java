@@ -1,6 +1,7 @@
 package io.mycel.node.gateway;
 
 import io.mycel.content.blockstore.BlockNotFoundException;
+import io.mycel.content.blockstore.BlockUnavailableException;
 import io.mycel.content.blockstore.Blockstore;
 import io.mycel.content.car.CarWriter;
 import io.mycel.content.dagpb.DagPbLinkDecoder;
@@ -98,10 +99,13 @@ final class PathGateway {
         headers.set(HttpHeaderNames.ALLOW, "GET, HEAD");
       }
       exchange.sendError(e.status(), e.getMessage(), headers);
+    } catch (BlockUnavailableException e) {
+      exchange.sendError(HttpResponseStatus.GATEWAY_TIMEOUT, e.getMessage()
+          + ": this node does not hold it and could not get it from the network in time",
+          new DefaultHttpHeaders());
     } catch (BlockNotFoundException e) {
       exchange.sendError(HttpResponseStatus.NOT_FOUND, e.getMessage()
-          + ": this node does not hold it, and this gateway does not fetch content from other"
-          + " peers yet", new DefaultHttpHeaders());
+          + ": this node does not hold it", new DefaultHttpHeaders());
     } catch (PathNotFoundException e) {
       exchange.sendError(HttpResponseStatus.NOT_FOUND, e.getMessage(), new DefaultHttpHeaders());
     } catch (IOException | RuntimeException e) {
