@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -34,53 +33,9 @@ public final class HeliaPeer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(HeliaPeer.class);
 
-  /**
-   * How to start Helia.
-   *
-   * @param listen listen multiaddrs; empty means {@code /ip4/127.0.0.1/tcp/0}
-   * @param seed a 32-byte Ed25519 seed of the identity, or null for a fresh one
-   * @param env extra environment of the Node.js process (e.g. {@code DEBUG=helia:*})
-   */
-  public record Options(
-      List<String> listen,
-      byte[] seed,
-      Map<String, String> env,
-      Duration startTimeout,
-      Duration callTimeout,
-      Duration stopTimeout) implements JsonLinesProcess.Settings {
-
-    public Options {
-      if (seed != null && seed.length != 32) {
-        throw new IllegalArgumentException("an Ed25519 seed has 32 bytes, got " + seed.length);
-      }
-      seed = seed == null ? null : seed.clone();
-      listen = List.copyOf(listen);
-      env = Map.copyOf(env);
-      for (Duration d : List.of(startTimeout, callTimeout, stopTimeout)) {
-        if (d.isNegative() || d.isZero()) {
-          throw new IllegalArgumentException("timeouts must be positive: " + d);
-        }
-      }
-    }
-
-    public static Options defaults() {
-      return new Options(List.of(), null, Map.of(),
-          DEFAULT_START_TIMEOUT, DEFAULT_CALL_TIMEOUT, DEFAULT_STOP_TIMEOUT);
-    }
-
-    public Options withSeed(byte[] value) {
-      return new Options(listen, value, env, startTimeout, callTimeout, stopTimeout);
-    }
-
-    public Options withEnv(String name, String value) {
-      Map<String, String> more = new java.util.HashMap<>(env);
-      more.put(name, value);
-      return new Options(listen, seed, more, startTimeout, callTimeout, stopTimeout);
-    }
-
-    public Options withCallTimeout(Duration value) {
-      return new Options(listen, seed, env, startTimeout, value, stopTimeout);
-    }
+  /** The options {@link #start()} uses. */
+  public static SeededPeerOptions defaultOptions() {
+    return SeededPeerOptions.of(DEFAULT_START_TIMEOUT, DEFAULT_CALL_TIMEOUT, DEFAULT_STOP_TIMEOUT);
   }
 
   /** A file Helia added with {@link #addFile}: its root CID and the SHA-256 of its bytes. */
@@ -129,11 +84,11 @@ public final class HeliaPeer implements AutoCloseable {
 
   /** Starts Helia on a random loopback TCP port with a fresh identity. */
   public static HeliaPeer start() {
-    return start(Options.defaults());
+    return start(defaultOptions());
   }
 
   /** Starts Helia and waits for its ready line. */
-  public static HeliaPeer start(Options options) {
+  public static HeliaPeer start(SeededPeerOptions options) {
     requireAvailable();
     List<String> flags = options.seed() == null
         ? List.of()

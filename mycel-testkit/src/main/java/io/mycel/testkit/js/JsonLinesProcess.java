@@ -44,8 +44,8 @@ final class JsonLinesProcess implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
-   * What a process is started with. The public {@code Options} records of {@link JsPeer} and
-   * {@link HeliaPeer} implement it with their own components, so they pass through unchanged.
+   * What a process is started with. {@link JsPeer.Options} and {@link SeededPeerOptions} (the
+   * Helia and Kademlia peers) implement it with their own components.
    */
   interface Settings {
     /** Listen multiaddrs, each passed as {@code --listen}; empty means the script's default. */
