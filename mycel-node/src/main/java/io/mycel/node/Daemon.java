@@ -65,6 +65,14 @@ public final class Daemon implements AutoCloseable {
       repo = Repo.open(home, config);
       node = Node.start(home.loadKey(), config, repo.blocks(), home.dir().resolve(DHT_DIR));
       reprovider = Reprovider.start(node, repo);
+      if (config.discovery().mdns()) {
+        try {
+          node.startMdns(io.mycel.routing.mdns.MdnsConfig.DEFAULT.withInterval(
+              java.time.Duration.ofMillis(config.discovery().mdnsIntervalMs())));
+        } catch (IOException e) {
+          LOG.warn("mDNS discovery is off: {}", e.getMessage());
+        }
+      }
       InetSocketAddress bound = null;
       if (!config.gateway().listen().isEmpty()) {
         Names names = new Names(home);
