@@ -156,7 +156,9 @@ public final class Devnet implements AutoCloseable {
       }
       NodeConfig config = stored.withListen(List.of(LOOPBACK_ANY_PORT))
           .withGateway(LOOPBACK_ANY_PORT)
-          .withBootstrap(bootstrap);
+          .withBootstrap(bootstrap)
+          // A devnet is a network of its own: mDNS would merge it with others on the machine.
+          .withDiscovery(new NodeConfig.Discovery(false, stored.discovery().mdnsIntervalMs()));
       return new Member(number, Daemon.start(home, config));
     }
 
