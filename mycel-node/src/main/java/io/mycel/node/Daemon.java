@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running daemon of one home: the home's lock and {@code daemon.json}, its repository, the node
- * (host, Bitswap, DHT with its records kept under {@code dht/}), the reprovider and the HTTP
+ * (host, Bitswap, DHT with its records kept under {@code dht/}, mDNS discovery when configured),
+ * the reprovider, the {@link Republisher} of the home's IPNS names and the HTTP
  * gateway, which resolves {@code /ipns/} names through the node and fetches content the node
  * lacks from the network (keeping it in the repository, unpinned, as a cache). What {@code mycel daemon} runs,
  * and each node of {@code mycel devnet}.
@@ -28,16 +29,18 @@ public final class Daemon implements AutoCloseable {
   private final Repo repo;
   private final Node node;
   private final Reprovider reprovider;
+  private final Republisher republisher;
   private final Gateway gateway;
   private final InetSocketAddress gatewayAddress;
 
   private Daemon(NodeHome home, DaemonFile daemonFile, Repo repo, Node node, Reprovider reprovider,
-      Gateway gateway, InetSocketAddress gatewayAddress) {
+      Republisher republisher, Gateway gateway, InetSocketAddress gatewayAddress) {
     this.home = home;
     this.daemonFile = daemonFile;
     this.repo = repo;
     this.node = node;
     this.reprovider = reprovider;
+    this.republisher = republisher;
     this.gateway = gateway;
     this.gatewayAddress = gatewayAddress;
   }
@@ -60,11 +63,22 @@ public final class Daemon implements AutoCloseable {
     Repo repo = null;
     Node node = null;
     Reprovider reprovider = null;
+    Republisher republisher = null;
     Gateway gateway = null;
     try {
       repo = Repo.open(home, config);
       node = Node.start(home.loadKey(), config, repo.blocks(), home.dir().resolve(DHT_DIR));
       reprovider = Reprovider.start(node, repo);
+      republisher = Republisher.start(node, new Names(home), new Keystore(home),
+          Republisher.Options.DEFAULT);
+      if (config.discovery().mdns()) {
+        try {
+          node.startMdns(io.mycel.routing.mdns.MdnsConfig.DEFAULT.withInterval(
+              java.time.Duration.ofMillis(config.discovery().mdnsIntervalMs())));
+        } catch (IOException e) {
+          LOG.warn("mDNS discovery is off: {}", e.getMessage());
+        }
+      }
       InetSocketAddress bound = null;
       if (!config.gateway().listen().isEmpty()) {
         Names names = new Names(home);
@@ -81,8 +95,11 @@ public final class Daemon implements AutoCloseable {
       }
       daemonFile.publish(new DaemonFile.Info(ProcessHandle.current().pid(), node.peerId().toString(),
           node.dialableAddresses().stream().map(Object::toString).toList()));
-      return new Daemon(home, daemonFile, repo, node, reprovider, gateway, bound);
+      return new Daemon(home, daemonFile, repo, node, reprovider, republisher, gateway, bound);
     } catch (IOException | RuntimeException e) {
+      if (republisher != null) {
+        republisher.close();
+      }
       closeQuietly(gateway, reprovider, node, repo, daemonFile, e);
       throw e;
     }
@@ -137,6 +154,7 @@ public final class Daemon implements AutoCloseable {
   /** Stops the gateway, the reprovider and the node, closes the repository, releases the lock. */
   @Override
   public void close() {
+    republisher.close();
     closeQuietly(gateway, reprovider, node, repo, daemonFile, null);
   }
 }

@@ -25,8 +25,14 @@ import java.util.stream.Collectors;
  * default out; an unknown key or a bad value refuses start-up with a message naming the key.
  */
 public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway gateway,
-    List<String> bootstrap) {
+    List<String> bootstrap, Discovery discovery) {
   public static final int DEFAULT_SWARM_PORT = 4101;
+
+  /** A config with the default {@link Discovery}. */
+  public NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway gateway,
+      List<String> bootstrap) {
+    this(swarm, limits, storage, gateway, bootstrap, null);
+  }
 
   /** Where the node listens for peers. */
   public record Swarm(List<String> listen) {
@@ -118,7 +124,31 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
     }
   }
 
+  /**
+   * How the daemon finds peers besides its bootstrap peers.
+   *
+   * @param mdns announce this node and find others on the local network by multicast DNS
+   * @param mdnsIntervalMs how often the local network is asked for peers
+   */
+  public record Discovery(boolean mdns, long mdnsIntervalMs) {
+    public static final long DEFAULT_MDNS_INTERVAL_MS = 10_000;
+
+    public Discovery {
+      if (mdnsIntervalMs <= 0) {
+        throw new IllegalArgumentException("discovery.mdnsIntervalMs: must be a positive number, was "
+            + mdnsIntervalMs);
+      }
+    }
+
+    public static Discovery defaults() {
+      return new Discovery(true, DEFAULT_MDNS_INTERVAL_MS);
+    }
+  }
+
   public NodeConfig {
+    if (discovery == null) {
+      discovery = Discovery.defaults();
+    }
     if (gateway == null) {
       gateway = Gateway.defaults();
     }
@@ -156,19 +186,24 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
             HostConfig.DEFAULT_IDLE_STREAM_TIMEOUT.toMillis()),
         Storage.defaults(),
         Gateway.defaults(),
-        List.of());
+        List.of(),
+        Discovery.defaults());
   }
 
   public NodeConfig withListen(List<String> listen) {
-    return new NodeConfig(new Swarm(listen), limits, storage, gateway, bootstrap);
+    return new NodeConfig(new Swarm(listen), limits, storage, gateway, bootstrap, discovery);
   }
 
   public NodeConfig withGateway(String listen) {
-    return new NodeConfig(swarm, limits, storage, new Gateway(listen), bootstrap);
+    return new NodeConfig(swarm, limits, storage, new Gateway(listen), bootstrap, discovery);
   }
 
   public NodeConfig withBootstrap(List<String> peers) {
-    return new NodeConfig(swarm, limits, storage, gateway, peers);
+    return new NodeConfig(swarm, limits, storage, gateway, peers, discovery);
+  }
+
+  public NodeConfig withDiscovery(Discovery discovery) {
+    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, discovery);
   }
 
   public HostConfig toHostConfig(String agentVersion) {
@@ -207,6 +242,9 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
         }
         if (!object.has("bootstrap")) {
           object.putArray("bootstrap");
+        }
+        if (!object.has("discovery")) {
+          object.set("discovery", mapper.valueToTree(Discovery.defaults()));
         }
       }
       return mapper.treeToValue(tree, NodeConfig.class);
