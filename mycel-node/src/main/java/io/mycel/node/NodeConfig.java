@@ -25,13 +25,13 @@ import java.util.stream.Collectors;
  * default out; an unknown key or a bad value refuses start-up with a message naming the key.
  */
 public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway gateway,
-    List<String> bootstrap, Discovery discovery) {
+    List<String> bootstrap, Discovery discovery, Api api) {
   public static final int DEFAULT_SWARM_PORT = 4101;
 
-  /** A config with the default {@link Discovery}. */
+  /** A config with the default {@link Discovery} and {@link Api}. */
   public NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway gateway,
       List<String> bootstrap) {
-    this(swarm, limits, storage, gateway, bootstrap, null);
+    this(swarm, limits, storage, gateway, bootstrap, null, null);
   }
 
   /** Where the node listens for peers. */
@@ -145,9 +145,54 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
     }
   }
 
+  /**
+   * The HTTP API of the daemon (what the CLI talks to while the daemon runs).
+   *
+   * @param listen a TCP multiaddr, e.g. {@code /ip4/127.0.0.1/tcp/7070}; empty for no API
+   * @param token the bearer token the API requires ({@code Authorization: Bearer TOKEN}); empty
+   *     for none, which is allowed only while {@code listen} is a loopback address
+   */
+  public record Api(String listen, String token) {
+    public static final int DEFAULT_PORT = 7070;
+
+    public Api {
+      if (listen == null) {
+        throw new IllegalArgumentException("api.listen: must be a multiaddr, or \"\" for none");
+      }
+      if (token == null) {
+        throw new IllegalArgumentException("api.token: must be a string, \"\" for none");
+      }
+      java.net.InetSocketAddress at = null;
+      if (!listen.isEmpty()) {
+        try {
+          at = Multiaddr.parse(listen).toSocketAddress();
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException("api.listen: invalid TCP multiaddr \"" + listen + "\": "
+              + e.getMessage());
+        }
+      }
+      if (!token.isEmpty() && (token.length() < 16 || !token.matches("[\\x21-\\x7e]+"))) {
+        throw new IllegalArgumentException("api.token: must be at least 16 printable characters "
+            + "without spaces (e.g. from `openssl rand -hex 32`)");
+      }
+      if (at != null && token.isEmpty()
+          && (at.getAddress() == null || !at.getAddress().isLoopbackAddress())) {
+        throw new IllegalArgumentException("api.token: required when api.listen (\"" + listen
+            + "\") is not a loopback address; set a token or listen on /ip4/127.0.0.1");
+      }
+    }
+
+    public static Api defaults() {
+      return new Api("/ip4/127.0.0.1/tcp/" + DEFAULT_PORT, "");
+    }
+  }
+
   public NodeConfig {
     if (discovery == null) {
       discovery = Discovery.defaults();
+    }
+    if (api == null) {
+      api = Api.defaults();
     }
     if (gateway == null) {
       gateway = Gateway.defaults();
@@ -187,23 +232,29 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
         Storage.defaults(),
         Gateway.defaults(),
         List.of(),
-        Discovery.defaults());
+        Discovery.defaults(),
+        Api.defaults());
   }
 
   public NodeConfig withListen(List<String> listen) {
-    return new NodeConfig(new Swarm(listen), limits, storage, gateway, bootstrap, discovery);
+    return new NodeConfig(new Swarm(listen), limits, storage, gateway, bootstrap, discovery, api);
   }
 
   public NodeConfig withGateway(String listen) {
-    return new NodeConfig(swarm, limits, storage, new Gateway(listen), bootstrap, discovery);
+    return new NodeConfig(swarm, limits, storage, new Gateway(listen), bootstrap, discovery, api);
   }
 
   public NodeConfig withBootstrap(List<String> peers) {
-    return new NodeConfig(swarm, limits, storage, gateway, peers, discovery);
+    return new NodeConfig(swarm, limits, storage, gateway, peers, discovery, api);
   }
 
   public NodeConfig withDiscovery(Discovery discovery) {
-    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, discovery);
+    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, discovery, api);
+  }
+
+  /** This config with the API on {@code listen} ({@code ""} for none), keeping the token. */
+  public NodeConfig withApi(String listen) {
+    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, discovery, new Api(listen, api.token()));
   }
 
   public HostConfig toHostConfig(String agentVersion) {
@@ -245,6 +296,9 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
         }
         if (!object.has("discovery")) {
           object.set("discovery", mapper.valueToTree(Discovery.defaults()));
+        }
+        if (!object.has("api")) {
+          object.set("api", mapper.valueToTree(Api.defaults()));
         }
       }
       return mapper.treeToValue(tree, NodeConfig.class);
