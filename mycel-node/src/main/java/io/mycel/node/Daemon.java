@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * A running daemon of one home: the home's lock and {@code daemon.json}, its repository, the node
  * (host, Bitswap, DHT with its records kept under {@code dht/}), the reprovider and the HTTP
  * gateway, which resolves {@code /ipns/} names through the node and fetches content the node
- * lacks from the network (keeping it in the repository, unpinned, as a cache). What {@code mycel daemon} runs,
+ * lacks from the network, from several providers at once, nearest first (keeping it in the
+ * repository, unpinned, as a cache within {@code gateway.cacheQuotaBytes}, and announcing the
+ * roots it caches as long as they stay; see {@link BlockCache}). What {@code mycel daemon} runs,
  * and each node of {@code mycel devnet}.
  */
 public final class Daemon implements AutoCloseable {
@@ -27,16 +29,21 @@ public final class Daemon implements AutoCloseable {
   private final DaemonFile daemonFile;
   private final Repo repo;
   private final Node node;
+  private final BlockCache cache;
+  private final NetworkBlockstore readThrough;
   private final Reprovider reprovider;
   private final Gateway gateway;
   private final InetSocketAddress gatewayAddress;
 
-  private Daemon(NodeHome home, DaemonFile daemonFile, Repo repo, Node node, Reprovider reprovider,
-      Gateway gateway, InetSocketAddress gatewayAddress) {
+  private Daemon(NodeHome home, DaemonFile daemonFile, Repo repo, Node node, BlockCache cache,
+      NetworkBlockstore readThrough, Reprovider reprovider, Gateway gateway,
+      InetSocketAddress gatewayAddress) {
     this.home = home;
     this.daemonFile = daemonFile;
     this.repo = repo;
     this.node = node;
+    this.cache = cache;
+    this.readThrough = readThrough;
     this.reprovider = reprovider;
     this.gateway = gateway;
     this.gatewayAddress = gatewayAddress;
@@ -58,46 +65,59 @@ public final class Daemon implements AutoCloseable {
           + "; stop it first or use another home", e);
     }
     Repo repo = null;
+    BlockCache cache = null;
     Node node = null;
+    NetworkBlockstore readThrough = null;
     Reprovider reprovider = null;
     Gateway gateway = null;
     try {
       repo = Repo.open(home, config);
-      node = Node.start(home.loadKey(), config, repo.blocks(), home.dir().resolve(DHT_DIR));
-      reprovider = Reprovider.start(node, repo);
+      cache = BlockCache.open(repo.fsBlocks(), repo.gc(), config.gateway().cacheQuotaBytes(),
+          home.dir().resolve(BlockCache.INDEX_FILE));
+      node = Node.start(home.loadKey(), config, cache.blockstore(), home.dir().resolve(DHT_DIR));
+      cache.announceThrough(node::provide);
+      reprovider = Reprovider.start(node, repo, cache::roots);
       InetSocketAddress bound = null;
       if (!config.gateway().listen().isEmpty()) {
         Names names = new Names(home);
         Node resolving = node;
-        NetworkBlockstore readThrough = new NetworkBlockstore(repo.blocks(), node, GATEWAY_FETCH_TIMEOUT);
-        gateway = new Gateway(readThrough, GatewayOptions.defaults(), name -> {
+        readThrough = new NetworkBlockstore(cache.blockstore(), node, GATEWAY_FETCH_TIMEOUT);
+        gateway = new Gateway(readThrough, GatewayOptions.defaults(), null, name -> {
           try {
             return Optional.of(names.resolve(resolving, name));
           } catch (Names.NameNotFoundException e) {
             return Optional.empty();
           }
-        });
+        }, cache::served);
         bound = gateway.start(Multiaddr.parse(config.gateway().listen()).toSocketAddress());
       }
       daemonFile.publish(new DaemonFile.Info(ProcessHandle.current().pid(), node.peerId().toString(),
           node.dialableAddresses().stream().map(Object::toString).toList()));
-      return new Daemon(home, daemonFile, repo, node, reprovider, gateway, bound);
+      return new Daemon(home, daemonFile, repo, node, cache, readThrough, reprovider, gateway,
+          bound);
     } catch (IOException | RuntimeException e) {
-      closeQuietly(gateway, reprovider, node, repo, daemonFile, e);
+      closeQuietly(gateway, readThrough, reprovider, node, cache, repo, daemonFile, e);
       throw e;
     }
   }
 
-  private static void closeQuietly(Gateway gateway, Reprovider reprovider, Node node, Repo repo,
-      DaemonFile daemonFile, Exception failure) {
+  private static void closeQuietly(Gateway gateway, NetworkBlockstore readThrough,
+      Reprovider reprovider, Node node, BlockCache cache, Repo repo, DaemonFile daemonFile,
+      Exception failure) {
     if (gateway != null) {
       gateway.close();
+    }
+    if (readThrough != null) {
+      readThrough.close();
     }
     if (reprovider != null) {
       reprovider.close();
     }
     if (node != null) {
       node.close();
+    }
+    if (cache != null) {
+      cache.close();
     }
     try {
       if (repo != null) {
@@ -129,6 +149,16 @@ public final class Daemon implements AutoCloseable {
     return gateway;
   }
 
+  /** The gateway's cache of unpinned blocks within {@code gateway.cacheQuotaBytes}. */
+  public BlockCache cache() {
+    return cache;
+  }
+
+  /** The block store the gateway reads through to the network, or null without a gateway. */
+  public NetworkBlockstore readThrough() {
+    return readThrough;
+  }
+
   /** Where the gateway listens, or null when this daemon runs none. */
   public InetSocketAddress gatewayAddress() {
     return gatewayAddress;
@@ -137,6 +167,6 @@ public final class Daemon implements AutoCloseable {
   /** Stops the gateway, the reprovider and the node, closes the repository, releases the lock. */
   @Override
   public void close() {
-    closeQuietly(gateway, reprovider, node, repo, daemonFile, null);
+    closeQuietly(gateway, readThrough, reprovider, node, cache, repo, daemonFile, null);
   }
 }
