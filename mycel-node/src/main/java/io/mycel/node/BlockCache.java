@@ -56,7 +56,9 @@ import org.slf4j.LoggerFactory;
  * {@link #announceThrough}) and listed by {@link #roots()} for the reprovider while its block
  * stays; once evicted it is no longer announced (records others hold expire after 48 h).
  *
- * <p>Blocks found pinned at an eviction leave the accounting: they are no longer cache.
+ * <p>Blocks found pinned at an eviction leave the accounting: they are not cache, and reading
+ * them does not count them again (a block unpinned later is left to the garbage collector, and
+ * counted again from the next start).
  */
 public final class BlockCache implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BlockCache.class);
@@ -79,6 +81,8 @@ public final class BlockCache implements AutoCloseable {
   private final LinkedHashMap<Multihash, Long> lru = new LinkedHashMap<>(64, 0.75f, true);
   private long bytes;
   private final Map<Multihash, Cid> roots = new ConcurrentHashMap<>();
+  /** Blocks an eviction found pinned: reading them does not count them as cache again. */
+  private final Set<Multihash> pinned = ConcurrentHashMap.newKeySet();
   private final AtomicLong evictedBlocks = new AtomicLong();
   private final AtomicLong evictedBytes = new AtomicLong();
   private final AtomicBoolean evictionDue = new AtomicBoolean();
@@ -219,6 +223,7 @@ public final class BlockCache implements AutoCloseable {
         }
         for (Multihash key : eviction.pinned()) {
           forget(key);
+          pinned.add(key);
         }
       }
       for (Multihash key : eviction.evicted().keySet()) {
@@ -265,6 +270,9 @@ public final class BlockCache implements AutoCloseable {
   }
 
   private void used(Multihash key, long size) {
+    if (pinned.contains(key)) {
+      return;
+    }
     boolean over;
     synchronized (lock) {
       Long before = lru.put(key, size);
@@ -287,6 +295,7 @@ public final class BlockCache implements AutoCloseable {
     synchronized (lock) {
       forget(key);
     }
+    pinned.remove(key);
     roots.remove(key);
   }
 
