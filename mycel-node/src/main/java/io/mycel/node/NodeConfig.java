@@ -101,9 +101,18 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
    * The HTTP gateway of the daemon.
    *
    * @param listen a TCP multiaddr, e.g. {@code /ip4/127.0.0.1/tcp/8180}; empty for no gateway
+   * @param cacheQuotaBytes most bytes of unpinned blocks (what the gateway fetched) kept as a
+   *     cache; the least recently used are evicted beyond it, pinned blocks never; 0 for no
+   *     limit but {@code storage.quotaBytes}
    */
-  public record Gateway(String listen) {
+  public record Gateway(String listen, long cacheQuotaBytes) {
     public static final int DEFAULT_PORT = 8180;
+    public static final long DEFAULT_CACHE_QUOTA_BYTES = 1024L * 1024 * 1024;
+
+    /** A gateway on {@code listen} with the default cache quota. */
+    public Gateway(String listen) {
+      this(listen, DEFAULT_CACHE_QUOTA_BYTES);
+    }
 
     public Gateway {
       if (listen == null) {
@@ -116,6 +125,10 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
           throw new IllegalArgumentException("gateway.listen: invalid TCP multiaddr \"" + listen + "\": "
               + e.getMessage());
         }
+      }
+      if (cacheQuotaBytes < 0) {
+        throw new IllegalArgumentException("gateway.cacheQuotaBytes: must be 0 (no limit) or more,"
+            + " was " + cacheQuotaBytes);
       }
     }
 
@@ -241,7 +254,13 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
   }
 
   public NodeConfig withGateway(String listen) {
-    return new NodeConfig(swarm, limits, storage, new Gateway(listen), bootstrap, discovery, api);
+    return new NodeConfig(swarm, limits, storage, new Gateway(listen, gateway.cacheQuotaBytes()),
+        bootstrap, discovery, api);
+  }
+
+  public NodeConfig withGatewayCacheQuota(long cacheQuotaBytes) {
+    return new NodeConfig(swarm, limits, storage, new Gateway(gateway.listen(), cacheQuotaBytes),
+        bootstrap, discovery, api);
   }
 
   public NodeConfig withBootstrap(List<String> peers) {
@@ -290,6 +309,9 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
         }
         if (!object.has("gateway")) {
           object.set("gateway", mapper.valueToTree(Gateway.defaults()));
+        } else if (object.get("gateway") instanceof ObjectNode gatewayNode
+            && !gatewayNode.has("cacheQuotaBytes")) {
+          gatewayNode.put("cacheQuotaBytes", Gateway.DEFAULT_CACHE_QUOTA_BYTES);
         }
         if (!object.has("bootstrap")) {
           object.putArray("bootstrap");
