@@ -161,7 +161,18 @@ public final class AutoNatService implements AutoCloseable {
     return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(v -> status());
   }
 
+  /** Connected peers known (from identify) to answer {@value #ID}. */
+  public int serverCount() {
+    return serverConnections().size();
+  }
+
   private List<Connection> pickServers() {
+    List<Connection> candidates = serverConnections();
+    Collections.shuffle(candidates, random);
+    return candidates.subList(0, Math.min(config.peersPerProbe(), candidates.size()));
+  }
+
+  private List<Connection> serverConnections() {
     Map<PeerId, Connection> byPeer = new LinkedHashMap<>();
     for (Connection connection : host.connections()) {
       if (!connection.isOpen() || Addresses.tcpIp(connection.remoteAddress()).isEmpty()) {
@@ -172,9 +183,7 @@ public final class AutoNatService implements AutoCloseable {
         byPeer.putIfAbsent(connection.remotePeer(), connection);
       }
     }
-    List<Connection> candidates = new ArrayList<>(byPeer.values());
-    Collections.shuffle(candidates, random);
-    return candidates.subList(0, Math.min(config.peersPerProbe(), candidates.size()));
+    return new ArrayList<>(byPeer.values());
   }
 
   private void record(PeerId server, DialResponse answer, Throwable error) {
