@@ -22,6 +22,8 @@ public final class Daemon implements AutoCloseable {
   public static final String DHT_DIR = "dht";
   /** How long the gateway looks for a block in the network before answering that it is missing. */
   public static final java.time.Duration GATEWAY_FETCH_TIMEOUT = java.time.Duration.ofSeconds(30);
+  /** How often the daemon refreshes {@link NetStatus#FILE}. */
+  public static final java.time.Duration NET_STATUS_INTERVAL = java.time.Duration.ofSeconds(2);
 
   private final NodeHome home;
   private final DaemonFile daemonFile;
@@ -30,6 +32,7 @@ public final class Daemon implements AutoCloseable {
   private final Reprovider reprovider;
   private final Gateway gateway;
   private final InetSocketAddress gatewayAddress;
+  private final java.util.concurrent.ScheduledExecutorService netStatus;
 
   private Daemon(NodeHome home, DaemonFile daemonFile, Repo repo, Node node, Reprovider reprovider,
       Gateway gateway, InetSocketAddress gatewayAddress) {
@@ -40,6 +43,20 @@ public final class Daemon implements AutoCloseable {
     this.reprovider = reprovider;
     this.gateway = gateway;
     this.gatewayAddress = gatewayAddress;
+    this.netStatus = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+        Thread.ofVirtual().name("mycel-net-status").factory());
+    netStatus.scheduleWithFixedDelay(this::writeNetStatus, 0, NET_STATUS_INTERVAL.toMillis(),
+        java.util.concurrent.TimeUnit.MILLISECONDS);
+    node.autonat().addListener(status -> netStatus.execute(this::writeNetStatus));
+  }
+
+  /** Writes {@link NetStatus#FILE} for {@code mycel net status}. */
+  private void writeNetStatus() {
+    try {
+      NetStatus.of(node).write(home);
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("cannot write {}: {}", NetStatus.FILE, e.toString());
+    }
   }
 
   /**
@@ -137,6 +154,15 @@ public final class Daemon implements AutoCloseable {
   /** Stops the gateway, the reprovider and the node, closes the repository, releases the lock. */
   @Override
   public void close() {
+    netStatus.shutdownNow();
+    try {
+      netStatus.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+      NetStatus.delete(home);
+    } catch (IOException e) {
+      LOG.debug("cannot remove {}: {}", NetStatus.FILE, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     closeQuietly(gateway, reprovider, node, repo, daemonFile, null);
   }
 }

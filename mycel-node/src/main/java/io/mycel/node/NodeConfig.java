@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  * default out; an unknown key or a bad value refuses start-up with a message naming the key.
  */
 public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway gateway,
-    List<String> bootstrap) {
+    List<String> bootstrap, Nat nat) {
   public static final int DEFAULT_SWARM_PORT = 4101;
 
   /** Where the node listens for peers. */
@@ -118,7 +118,28 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
     }
   }
 
+  /**
+   * Reachability behind NATs.
+   *
+   * @param autonat answer AutoNAT dial-back requests and probe this node's own reachability
+   * @param autonatPrivateAddresses let the AutoNAT server dial back private and loopback
+   *     addresses (for networks that are private as a whole, such as a devnet)
+   */
+  public record Nat(boolean autonat, boolean autonatPrivateAddresses) {
+    public static Nat defaults() {
+      return new Nat(true, false);
+    }
+  }
+
+  /** A config without a {@code nat} section, which takes its defaults. */
+  public NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway gateway, List<String> bootstrap) {
+    this(swarm, limits, storage, gateway, bootstrap, null);
+  }
+
   public NodeConfig {
+    if (nat == null) {
+      nat = Nat.defaults();
+    }
     if (gateway == null) {
       gateway = Gateway.defaults();
     }
@@ -156,19 +177,24 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
             HostConfig.DEFAULT_IDLE_STREAM_TIMEOUT.toMillis()),
         Storage.defaults(),
         Gateway.defaults(),
-        List.of());
+        List.of(),
+        Nat.defaults());
   }
 
   public NodeConfig withListen(List<String> listen) {
-    return new NodeConfig(new Swarm(listen), limits, storage, gateway, bootstrap);
+    return new NodeConfig(new Swarm(listen), limits, storage, gateway, bootstrap, nat);
   }
 
   public NodeConfig withGateway(String listen) {
-    return new NodeConfig(swarm, limits, storage, new Gateway(listen), bootstrap);
+    return new NodeConfig(swarm, limits, storage, new Gateway(listen), bootstrap, nat);
   }
 
   public NodeConfig withBootstrap(List<String> peers) {
-    return new NodeConfig(swarm, limits, storage, gateway, peers);
+    return new NodeConfig(swarm, limits, storage, gateway, peers, nat);
+  }
+
+  public NodeConfig withNat(Nat settings) {
+    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, settings);
   }
 
   public HostConfig toHostConfig(String agentVersion) {
@@ -207,6 +233,9 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
         }
         if (!object.has("bootstrap")) {
           object.putArray("bootstrap");
+        }
+        if (!object.has("nat")) {
+          object.set("nat", mapper.valueToTree(Nat.defaults()));
         }
       }
       return mapper.treeToValue(tree, NodeConfig.class);
