@@ -28,6 +28,8 @@ public final class Daemon implements AutoCloseable {
   public static final String DHT_DIR = "dht";
   /** How long the gateway looks for a block in the network before answering that it is missing. */
   public static final java.time.Duration GATEWAY_FETCH_TIMEOUT = java.time.Duration.ofSeconds(30);
+  /** How often the daemon refreshes {@link NetStatus#FILE}. */
+  public static final java.time.Duration NET_STATUS_INTERVAL = java.time.Duration.ofSeconds(2);
 
   private final NodeHome home;
   private final DaemonFile daemonFile;
@@ -41,6 +43,7 @@ public final class Daemon implements AutoCloseable {
   private Gateway gateway;
   private InetSocketAddress gatewayAddress;
   private ApiServer api;
+  private java.util.concurrent.ScheduledExecutorService netStatus;
 
   private Daemon(NodeHome home, DaemonFile daemonFile) {
     this.home = home;
@@ -80,6 +83,11 @@ public final class Daemon implements AutoCloseable {
     node = Node.start(home.loadKey(), config, cache.blockstore(), home.dir().resolve(DHT_DIR));
     cache.announceThrough(node::provide);
     reprovider = Reprovider.start(node, repo, cache::roots);
+    netStatus = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+        Thread.ofVirtual().name("mycel-net-status").factory());
+    netStatus.scheduleWithFixedDelay(this::writeNetStatus, 0, NET_STATUS_INTERVAL.toMillis(),
+        java.util.concurrent.TimeUnit.MILLISECONDS);
+    node.autonat().addListener(status -> netStatus.execute(this::writeNetStatus));
     republisher = Republisher.start(node, new Names(home), new Keystore(home),
         Republisher.Options.DEFAULT);
     if (config.discovery().mdns()) {
@@ -113,6 +121,15 @@ public final class Daemon implements AutoCloseable {
         apiUrl(), gatewayUrl()));
   }
 
+  /** Writes {@link NetStatus#FILE} for {@code mycel net status}. */
+  private void writeNetStatus() {
+    try {
+      NetStatus.of(node).write(home);
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("cannot write {}: {}", NetStatus.FILE, e.toString());
+    }
+  }
+
   /** Closes every part that started, the last started first; then releases the lock. */
   private void stop(Exception failure) {
     if (api != null) {
@@ -126,6 +143,17 @@ public final class Daemon implements AutoCloseable {
     }
     if (republisher != null) {
       republisher.close();
+    }
+    if (netStatus != null) {
+      netStatus.shutdownNow();
+      try {
+        netStatus.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+        NetStatus.delete(home);
+      } catch (IOException e) {
+        LOG.debug("cannot remove {}: {}", NetStatus.FILE, e.toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     if (reprovider != null) {
       reprovider.close();
