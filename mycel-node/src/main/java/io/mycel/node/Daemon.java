@@ -30,6 +30,8 @@ public final class Daemon implements AutoCloseable {
   private final Reprovider reprovider;
   private final Gateway gateway;
   private final InetSocketAddress gatewayAddress;
+  private final io.mycel.node.metrics.NodeMetrics metrics;
+  private final io.mycel.node.metrics.BandwidthSampler bandwidth;
 
   private Daemon(NodeHome home, DaemonFile daemonFile, Repo repo, Node node, Reprovider reprovider,
       Gateway gateway, InetSocketAddress gatewayAddress) {
@@ -40,6 +42,9 @@ public final class Daemon implements AutoCloseable {
     this.reprovider = reprovider;
     this.gateway = gateway;
     this.gatewayAddress = gatewayAddress;
+    this.metrics = new io.mycel.node.metrics.NodeMetrics(node, repo, gateway);
+    this.bandwidth = new io.mycel.node.metrics.BandwidthSampler(node.traffic()::connections,
+        java.time.Clock.systemUTC()).start();
   }
 
   /**
@@ -134,9 +139,20 @@ public final class Daemon implements AutoCloseable {
     return gatewayAddress;
   }
 
+  /** The node's metrics: Prometheus text for {@code /metrics}, and the stats at a glance. */
+  public io.mycel.node.metrics.NodeMetrics metrics() {
+    return metrics;
+  }
+
+  /** The bandwidth now and over the last hour, sampled since the daemon started. */
+  public io.mycel.node.metrics.BandwidthSampler bandwidth() {
+    return bandwidth;
+  }
+
   /** Stops the gateway, the reprovider and the node, closes the repository, releases the lock. */
   @Override
   public void close() {
+    bandwidth.close();
     closeQuietly(gateway, reprovider, node, repo, daemonFile, null);
   }
 }

@@ -201,6 +201,11 @@ public final class Devnet implements AutoCloseable {
       return daemon.node();
     }
 
+    /** The daemon running this node: its metrics, bandwidth history and services. */
+    public Daemon daemon() {
+      return daemon;
+    }
+
     public Repo repo() {
       return daemon.repo();
     }
