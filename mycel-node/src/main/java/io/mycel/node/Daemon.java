@@ -1,6 +1,9 @@
 package io.mycel.node;
 
 import io.mycel.core.multiaddr.Multiaddr;
+import io.mycel.node.api.ApiOptions;
+import io.mycel.node.api.ApiServer;
+import io.mycel.node.api.NodeApi;
 import io.mycel.node.gateway.Gateway;
 import io.mycel.node.gateway.GatewayOptions;
 import java.io.IOException;
@@ -30,11 +33,12 @@ public final class Daemon implements AutoCloseable {
   private final Reprovider reprovider;
   private final Gateway gateway;
   private final InetSocketAddress gatewayAddress;
+  private final ApiServer api;
   private final io.mycel.node.metrics.NodeMetrics metrics;
   private final io.mycel.node.metrics.BandwidthSampler bandwidth;
 
   private Daemon(NodeHome home, DaemonFile daemonFile, Repo repo, Node node, Reprovider reprovider,
-      Gateway gateway, InetSocketAddress gatewayAddress) {
+      Gateway gateway, InetSocketAddress gatewayAddress, ApiServer api) {
     this.home = home;
     this.daemonFile = daemonFile;
     this.repo = repo;
@@ -42,6 +46,7 @@ public final class Daemon implements AutoCloseable {
     this.reprovider = reprovider;
     this.gateway = gateway;
     this.gatewayAddress = gatewayAddress;
+    this.api = api;
     this.metrics = new io.mycel.node.metrics.NodeMetrics(node, repo, gateway);
     this.bandwidth = new io.mycel.node.metrics.BandwidthSampler(node.traffic()::connections,
         java.time.Clock.systemUTC()).start();
@@ -66,6 +71,7 @@ public final class Daemon implements AutoCloseable {
     Node node = null;
     Reprovider reprovider = null;
     Gateway gateway = null;
+    ApiServer api = null;
     try {
       repo = Repo.open(home, config);
       node = Node.start(home.loadKey(), config, repo.blocks(), home.dir().resolve(DHT_DIR));
@@ -84,17 +90,30 @@ public final class Daemon implements AutoCloseable {
         });
         bound = gateway.start(Multiaddr.parse(config.gateway().listen()).toSocketAddress());
       }
+      if (!config.api().listen().isEmpty()) {
+        api = new ApiServer(ApiOptions.withToken(config.api().token()));
+        api.start(Multiaddr.parse(config.api().listen()).toSocketAddress());
+      }
+      Daemon daemon = new Daemon(home, daemonFile, repo, node, reprovider, gateway, bound, api);
+      if (api != null) {
+        NodeApi.register(api.routes(), daemon);
+        io.mycel.node.metrics.MetricsApi.register(api.routes(), daemon);
+      }
       daemonFile.publish(new DaemonFile.Info(ProcessHandle.current().pid(), node.peerId().toString(),
-          node.dialableAddresses().stream().map(Object::toString).toList()));
-      return new Daemon(home, daemonFile, repo, node, reprovider, gateway, bound);
+          node.dialableAddresses().stream().map(Object::toString).toList(),
+          api == null ? null : api.url(), daemon.gatewayUrl()));
+      return daemon;
     } catch (IOException | RuntimeException e) {
-      closeQuietly(gateway, reprovider, node, repo, daemonFile, e);
+      closeQuietly(api, gateway, reprovider, node, repo, daemonFile, e);
       throw e;
     }
   }
 
-  private static void closeQuietly(Gateway gateway, Reprovider reprovider, Node node, Repo repo,
-      DaemonFile daemonFile, Exception failure) {
+  private static void closeQuietly(ApiServer api, Gateway gateway, Reprovider reprovider,
+      Node node, Repo repo, DaemonFile daemonFile, Exception failure) {
+    if (api != null) {
+      api.close();
+    }
     if (gateway != null) {
       gateway.close();
     }
@@ -149,10 +168,39 @@ public final class Daemon implements AutoCloseable {
     return bandwidth;
   }
 
-  /** Stops the gateway, the reprovider and the node, closes the repository, releases the lock. */
+  /**
+   * The daemon's HTTP API, or null when it runs none; others add their routes with
+   * {@code daemon.api().routes().add(...)}.
+   */
+  public ApiServer api() {
+    return api;
+  }
+
+  /** The API's base URL (e.g. {@code http://127.0.0.1:7070}), or null when it runs none. */
+  public String apiUrl() {
+    return api == null ? null : api.url();
+  }
+
+  /** The gateway's base URL (e.g. {@code http://127.0.0.1:8180}), or null when it runs none. */
+  public String gatewayUrl() {
+    if (gatewayAddress == null) {
+      return null;
+    }
+    java.net.InetAddress address = gatewayAddress.getAddress();
+    String host = address.isAnyLocalAddress()
+        ? (address instanceof java.net.Inet6Address ? "[::1]" : "127.0.0.1")
+        : address instanceof java.net.Inet6Address ? "[" + address.getHostAddress() + "]"
+        : address.getHostAddress();
+    return "http://" + host + ":" + gatewayAddress.getPort();
+  }
+
+  /**
+   * Stops the API, the gateway, the reprovider and the node, closes the repository, releases
+   * the lock.
+   */
   @Override
   public void close() {
     bandwidth.close();
-    closeQuietly(gateway, reprovider, node, repo, daemonFile, null);
+    closeQuietly(api, gateway, reprovider, node, repo, daemonFile, null);
   }
 }

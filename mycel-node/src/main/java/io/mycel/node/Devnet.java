@@ -156,6 +156,7 @@ public final class Devnet implements AutoCloseable {
       }
       NodeConfig config = stored.withListen(List.of(LOOPBACK_ANY_PORT))
           .withGateway(LOOPBACK_ANY_PORT)
+          .withApi(LOOPBACK_ANY_PORT)
           .withBootstrap(bootstrap);
       return new Member(number, Daemon.start(home, config));
     }
@@ -195,6 +196,16 @@ public final class Devnet implements AutoCloseable {
     public String gatewayUrl() {
       InetSocketAddress address = daemon.gatewayAddress();
       return "http://" + address.getHostString() + ":" + address.getPort();
+    }
+
+    /** The HTTP API's base URL, e.g. {@code http://127.0.0.1:41235}. */
+    public String apiUrl() {
+      return daemon.apiUrl();
+    }
+
+    /** The dashboard's URL: the API's root, {@code apiUrl() + "/"}. */
+    public String dashboardUrl() {
+      return daemon.apiUrl() + "/";
     }
 
     public Node node() {

@@ -167,10 +167,36 @@ class NodeMetricsTest {
         .mapToDouble(Map.Entry::getValue).sum();
   }
 
-  @Test
-  void statsSerializeToTheDocumentedJson() throws Exception {
-    JsonNode json = new ObjectMapper().valueToTree(second.daemon().metrics().stats());
+  private static HttpResponse<String> get(String url) throws Exception {
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+          .build(), HttpResponse.BodyHandlers.ofString());
+    }
+  }
 
+  private static JsonNode getJson(String url) throws Exception {
+    HttpResponse<String> response = get(url);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+    return new ObjectMapper().readTree(response.body());
+  }
+
+  @Test
+  void theApiServesTheMetricsAsPrometheusText() throws Exception {
+    HttpResponse<String> response = get(first.apiUrl() + "/metrics");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValue("text/plain; version=0.0.4; charset=utf-8");
+    assertThat(PrometheusText.parse(response.body())).containsKey("mycel_peers");
+  }
+
+  @Test
+  void statsAnswerTheDocumentedJson() throws Exception {
+    JsonNode json = getJson(second.apiUrl() + "/api/v0/stats");
+
+    assertThat(json.fieldNames()).toIterable().containsExactly("peerId", "peers", "connections",
+        "streams", "streamsByProtocol", "dhtPeers", "store", "traffic", "bitswap", "gateway");
     assertThat(json.get("peerId").asText()).isEqualTo(second.peerId().toString());
     assertThat(json.get("peers").asInt()).isEqualTo(1);
     assertThat(json.get("connections").asInt()).isEqualTo(1);
@@ -179,6 +205,8 @@ class NodeMetricsTest {
     assertThat(json.get("streamsByProtocol").isObject()).isTrue();
     assertThat(json.get("store").fieldNames()).toIterable()
         .containsExactly("blocks", "bytes", "quotaBytes", "pins");
+    assertThat(json.get("store").get("quotaBytes").asLong())
+        .isEqualTo(second.repo().blocks().stats().quotaBytes());
     assertThat(json.get("traffic").get("bytesIn").asLong()).isPositive();
     assertThat(json.get("bitswap").fieldNames()).toIterable()
         .containsExactly("blocksSent", "blocksReceived", "bytesSent", "bytesReceived");
@@ -187,8 +215,8 @@ class NodeMetricsTest {
   }
 
   @Test
-  void bandwidthHistorySerializesToTheDocumentedJson() throws Exception {
-    JsonNode json = new ObjectMapper().valueToTree(first.daemon().bandwidth().history());
+  void bandwidthAnswersTheDocumentedJson() throws Exception {
+    JsonNode json = getJson(first.apiUrl() + "/api/v0/stats/bandwidth");
 
     assertThat(json.fieldNames()).toIterable().containsExactly("now", "totalBytesIn",
         "totalBytesOut", "resolutionSeconds", "windowSeconds", "series");
