@@ -44,6 +44,8 @@ public final class Daemon implements AutoCloseable {
   private InetSocketAddress gatewayAddress;
   private ApiServer api;
   private java.util.concurrent.ScheduledExecutorService netStatus;
+  private io.mycel.node.metrics.NodeMetrics metrics;
+  private io.mycel.node.metrics.BandwidthSampler bandwidth;
 
   private Daemon(NodeHome home, DaemonFile daemonFile) {
     this.home = home;
@@ -111,10 +113,14 @@ public final class Daemon implements AutoCloseable {
       }, cache::served);
       gatewayAddress = gateway.start(Multiaddr.parse(config.gateway().listen()).toSocketAddress());
     }
+    metrics = new io.mycel.node.metrics.NodeMetrics(node, repo, gateway);
+    bandwidth = new io.mycel.node.metrics.BandwidthSampler(node.traffic()::connections,
+        java.time.Clock.systemUTC()).start();
     if (!config.api().listen().isEmpty()) {
       api = new ApiServer(ApiOptions.withToken(config.api().token()));
       api.start(Multiaddr.parse(config.api().listen()).toSocketAddress());
       NodeApi.register(api.routes(), this);
+      io.mycel.node.metrics.MetricsApi.register(api.routes(), this);
     }
     daemonFile.publish(new DaemonFile.Info(ProcessHandle.current().pid(), node.peerId().toString(),
         node.dialableAddresses().stream().map(Object::toString).toList(),
@@ -134,6 +140,9 @@ public final class Daemon implements AutoCloseable {
   private void stop(Exception failure) {
     if (api != null) {
       api.close();
+    }
+    if (bandwidth != null) {
+      bandwidth.close();
     }
     if (gateway != null) {
       gateway.close();
@@ -207,6 +216,16 @@ public final class Daemon implements AutoCloseable {
   /** Where the gateway listens, or null when this daemon runs none. */
   public InetSocketAddress gatewayAddress() {
     return gatewayAddress;
+  }
+
+  /** The node's metrics: Prometheus text for {@code /metrics}, and the stats at a glance. */
+  public io.mycel.node.metrics.NodeMetrics metrics() {
+    return metrics;
+  }
+
+  /** The bandwidth now and over the last hour, sampled since the daemon started. */
+  public io.mycel.node.metrics.BandwidthSampler bandwidth() {
+    return bandwidth;
   }
 
   /**

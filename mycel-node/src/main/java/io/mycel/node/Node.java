@@ -177,6 +177,11 @@ public final class Node implements AutoCloseable {
     return host.peerId();
   }
 
+  /** Bytes and streams of this node's connections, per protocol and in total. */
+  public io.mycel.net.host.Traffic traffic() {
+    return host.traffic();
+  }
+
   public IdentifyService identify() {
     return identify;
   }
