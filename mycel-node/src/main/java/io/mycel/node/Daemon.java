@@ -3,6 +3,8 @@ package io.mycel.node;
 import io.mycel.core.multiaddr.Multiaddr;
 import io.mycel.node.gateway.Gateway;
 import io.mycel.node.gateway.GatewayOptions;
+import io.mycel.node.site.SiteRepublisher;
+import io.mycel.node.site.Sites;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.OverlappingFileLockException;
@@ -30,6 +32,8 @@ public final class Daemon implements AutoCloseable {
   private final Reprovider reprovider;
   private final Gateway gateway;
   private final InetSocketAddress gatewayAddress;
+  private final Sites sites;
+  private final SiteRepublisher siteRepublisher;
 
   private Daemon(NodeHome home, DaemonFile daemonFile, Repo repo, Node node, Reprovider reprovider,
       Gateway gateway, InetSocketAddress gatewayAddress) {
@@ -40,6 +44,8 @@ public final class Daemon implements AutoCloseable {
     this.reprovider = reprovider;
     this.gateway = gateway;
     this.gatewayAddress = gatewayAddress;
+    this.sites = new Sites(home, repo);
+    this.siteRepublisher = SiteRepublisher.start(node, sites, SiteRepublisher.DEFAULT_INTERVAL);
   }
 
   /**
@@ -134,9 +140,15 @@ public final class Daemon implements AutoCloseable {
     return gatewayAddress;
   }
 
+  /** The sites this home publishes (see {@code mycel site}). */
+  public Sites sites() {
+    return sites;
+  }
+
   /** Stops the gateway, the reprovider and the node, closes the repository, releases the lock. */
   @Override
   public void close() {
+    siteRepublisher.close();
     closeQuietly(gateway, reprovider, node, repo, daemonFile, null);
   }
 }
