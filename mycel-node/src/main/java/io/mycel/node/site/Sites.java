@@ -167,6 +167,7 @@ public final class Sites {
           clock.instant().toString(), publication.record().sequence(), publication.peers());
       save(replace(load(), site));
       published = true;
+      announceProvider(node, cid);
       Optional<String> previousCid = previous.map(Site::cid).filter(c -> !c.equals(site.cid()));
       previousCid.ifPresent(this::releaseQuietly);
       LOG.info("published site {} ({}) -> /ipfs/{} to {} peers", name, ipns, cid, publication.peers());
@@ -223,6 +224,15 @@ public final class Sites {
       keys.remove(site.key());
     }
     return site;
+  }
+
+  private static void announceProvider(Node node, Cid cid) {
+    // The reprovider announces pins every 12 h; a new site is announced now, in the background.
+    node.provide(List.of(cid)).whenComplete((ok, failure) -> {
+      if (failure != null) {
+        LOG.debug("announcing {} as provided failed: {}", cid, failure.getMessage());
+      }
+    });
   }
 
   private void removeKeyQuietly(String keyName) {
