@@ -297,6 +297,11 @@ public final class Sites {
   }
 
   private List<Site> load() throws IOException {
+    return readFile(file);
+  }
+
+  /** The sites listed in a {@value #FILE}; none when it does not exist. */
+  public static List<Site> readFile(Path file) throws IOException {
     if (!Files.exists(file)) {
       return List.of();
     }
