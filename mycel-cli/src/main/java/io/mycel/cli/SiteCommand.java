@@ -203,21 +203,6 @@ final class SiteCommand {
   }
 
   static Map<String, Object> describe(Site site, SiteUrls urls) {
-    Map<String, Object> result = new LinkedHashMap<>();
-    result.put("name", site.name());
-    result.put("ipnsName", site.ipnsName());
-    result.put("cid", site.cid());
-    result.put("key", site.key());
-    result.put("source", site.source());
-    result.put("publishedAt", site.publishedAt());
-    result.put("sequence", Long.toUnsignedString(site.sequence()));
-    result.put("peers", site.peers());
-    result.put("announced", site.announced());
-    Map<String, Object> u = new LinkedHashMap<>();
-    u.put("gateway", urls.gateway());
-    u.put("subdomain", urls.subdomain());
-    u.put("path", urls.path());
-    result.put("urls", u);
-    return result;
+    return site.describe(urls);
   }
 }

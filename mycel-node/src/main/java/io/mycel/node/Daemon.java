@@ -1,8 +1,12 @@
 package io.mycel.node;
 
 import io.mycel.core.multiaddr.Multiaddr;
+import io.mycel.node.api.ApiOptions;
+import io.mycel.node.api.ApiServer;
+import io.mycel.node.api.NodeApi;
 import io.mycel.node.gateway.Gateway;
 import io.mycel.node.gateway.GatewayOptions;
+import io.mycel.node.site.SiteApi;
 import io.mycel.node.site.SiteRepublisher;
 import io.mycel.node.site.Sites;
 import java.io.IOException;
@@ -22,6 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class Daemon implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
   public static final String DHT_DIR = "dht";
+  /** The class path folder of the dashboard the API serves at {@code /}. */
+  public static final String DASHBOARD = "io/mycel/node/dashboard";
   /** How long the gateway looks for a block in the network before answering that it is missing. */
   public static final java.time.Duration GATEWAY_FETCH_TIMEOUT = java.time.Duration.ofSeconds(30);
 
@@ -32,11 +38,12 @@ public final class Daemon implements AutoCloseable {
   private final Reprovider reprovider;
   private final Gateway gateway;
   private final InetSocketAddress gatewayAddress;
+  private final ApiServer api;
   private final Sites sites;
   private final SiteRepublisher siteRepublisher;
 
   private Daemon(NodeHome home, DaemonFile daemonFile, Repo repo, Node node, Reprovider reprovider,
-      Gateway gateway, InetSocketAddress gatewayAddress) {
+      Gateway gateway, InetSocketAddress gatewayAddress, ApiServer api) {
     this.home = home;
     this.daemonFile = daemonFile;
     this.repo = repo;
@@ -44,6 +51,7 @@ public final class Daemon implements AutoCloseable {
     this.reprovider = reprovider;
     this.gateway = gateway;
     this.gatewayAddress = gatewayAddress;
+    this.api = api;
     this.sites = new Sites(home, repo);
     this.siteRepublisher = SiteRepublisher.start(node, sites, SiteRepublisher.DEFAULT_INTERVAL);
   }
@@ -67,6 +75,7 @@ public final class Daemon implements AutoCloseable {
     Node node = null;
     Reprovider reprovider = null;
     Gateway gateway = null;
+    ApiServer api = null;
     try {
       repo = Repo.open(home, config);
       node = Node.start(home.loadKey(), config, repo.blocks(), home.dir().resolve(DHT_DIR));
@@ -85,17 +94,31 @@ public final class Daemon implements AutoCloseable {
         });
         bound = gateway.start(Multiaddr.parse(config.gateway().listen()).toSocketAddress());
       }
+      if (!config.api().listen().isEmpty()) {
+        api = new ApiServer(ApiOptions.withToken(config.api().token()));
+        api.start(Multiaddr.parse(config.api().listen()).toSocketAddress());
+      }
+      Daemon daemon = new Daemon(home, daemonFile, repo, node, reprovider, gateway, bound, api);
+      if (api != null) {
+        NodeApi.register(api.routes(), daemon);
+        SiteApi.register(api.routes(), daemon);
+        api.routes().staticResources("/", DASHBOARD);
+      }
       daemonFile.publish(new DaemonFile.Info(ProcessHandle.current().pid(), node.peerId().toString(),
-          node.dialableAddresses().stream().map(Object::toString).toList()));
-      return new Daemon(home, daemonFile, repo, node, reprovider, gateway, bound);
+          node.dialableAddresses().stream().map(Object::toString).toList(),
+          api == null ? null : api.url(), daemon.gatewayUrl()));
+      return daemon;
     } catch (IOException | RuntimeException e) {
-      closeQuietly(gateway, reprovider, node, repo, daemonFile, e);
+      closeQuietly(api, gateway, reprovider, node, repo, daemonFile, e);
       throw e;
     }
   }
 
-  private static void closeQuietly(Gateway gateway, Reprovider reprovider, Node node, Repo repo,
-      DaemonFile daemonFile, Exception failure) {
+  private static void closeQuietly(ApiServer api, Gateway gateway, Reprovider reprovider,
+      Node node, Repo repo, DaemonFile daemonFile, Exception failure) {
+    if (api != null) {
+      api.close();
+    }
     if (gateway != null) {
       gateway.close();
     }
@@ -140,15 +163,44 @@ public final class Daemon implements AutoCloseable {
     return gatewayAddress;
   }
 
+  /**
+   * The daemon's HTTP API, or null when it runs none; others add their routes with
+   * {@code daemon.api().routes().add(...)}.
+   */
+  public ApiServer api() {
+    return api;
+  }
+
   /** The sites this home publishes (see {@code mycel site}). */
   public Sites sites() {
     return sites;
   }
 
-  /** Stops the gateway, the reprovider and the node, closes the repository, releases the lock. */
+  /** The API's base URL (e.g. {@code http://127.0.0.1:7070}), or null when it runs none. */
+  public String apiUrl() {
+    return api == null ? null : api.url();
+  }
+
+  /** The gateway's base URL (e.g. {@code http://127.0.0.1:8180}), or null when it runs none. */
+  public String gatewayUrl() {
+    if (gatewayAddress == null) {
+      return null;
+    }
+    java.net.InetAddress address = gatewayAddress.getAddress();
+    String host = address.isAnyLocalAddress()
+        ? (address instanceof java.net.Inet6Address ? "[::1]" : "127.0.0.1")
+        : address instanceof java.net.Inet6Address ? "[" + address.getHostAddress() + "]"
+        : address.getHostAddress();
+    return "http://" + host + ":" + gatewayAddress.getPort();
+  }
+
+  /**
+   * Stops the API, the gateway, the reprovider and the node, closes the repository, releases
+   * the lock.
+   */
   @Override
   public void close() {
     siteRepublisher.close();
-    closeQuietly(gateway, reprovider, node, repo, daemonFile, null);
+    closeQuietly(api, gateway, reprovider, node, repo, daemonFile, null);
   }
 }

@@ -156,6 +156,7 @@ public final class Devnet implements AutoCloseable {
       }
       NodeConfig config = stored.withListen(List.of(LOOPBACK_ANY_PORT))
           .withGateway(LOOPBACK_ANY_PORT)
+          .withApi(LOOPBACK_ANY_PORT)
           .withBootstrap(bootstrap);
       return new Member(number, Daemon.start(home, config));
     }

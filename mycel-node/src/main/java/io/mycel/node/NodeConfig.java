@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  * default out; an unknown key or a bad value refuses start-up with a message naming the key.
  */
 public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway gateway,
-    List<String> bootstrap) {
+    List<String> bootstrap, Api api) {
   public static final int DEFAULT_SWARM_PORT = 4101;
 
   /** Where the node listens for peers. */
@@ -118,7 +118,58 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
     }
   }
 
+  /**
+   * The HTTP API of the daemon (what the CLI talks to while the daemon runs).
+   *
+   * @param listen a TCP multiaddr, e.g. {@code /ip4/127.0.0.1/tcp/7070}; empty for no API
+   * @param token the bearer token the API requires ({@code Authorization: Bearer TOKEN}); empty
+   *     for none, which is allowed only while {@code listen} is a loopback address
+   */
+  public record Api(String listen, String token) {
+    public static final int DEFAULT_PORT = 7070;
+
+    public Api {
+      if (listen == null) {
+        throw new IllegalArgumentException("api.listen: must be a multiaddr, or \"\" for none");
+      }
+      if (token == null) {
+        throw new IllegalArgumentException("api.token: must be a string, \"\" for none");
+      }
+      java.net.InetSocketAddress at = null;
+      if (!listen.isEmpty()) {
+        try {
+          at = Multiaddr.parse(listen).toSocketAddress();
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException("api.listen: invalid TCP multiaddr \"" + listen + "\": "
+              + e.getMessage());
+        }
+      }
+      if (!token.isEmpty() && (token.length() < 16 || !token.matches("[\\x21-\\x7e]+"))) {
+        throw new IllegalArgumentException("api.token: must be at least 16 printable characters "
+            + "without spaces (e.g. from `openssl rand -hex 32`)");
+      }
+      if (at != null && token.isEmpty()
+          && (at.getAddress() == null || !at.getAddress().isLoopbackAddress())) {
+        throw new IllegalArgumentException("api.token: required when api.listen (\"" + listen
+            + "\") is not a loopback address; set a token or listen on /ip4/127.0.0.1");
+      }
+    }
+
+    public static Api defaults() {
+      return new Api("/ip4/127.0.0.1/tcp/" + DEFAULT_PORT, "");
+    }
+  }
+
+  /** A config without an {@code api} section (it takes {@link Api#defaults()}). */
+  public NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway gateway,
+      List<String> bootstrap) {
+    this(swarm, limits, storage, gateway, bootstrap, null);
+  }
+
   public NodeConfig {
+    if (api == null) {
+      api = Api.defaults();
+    }
     if (gateway == null) {
       gateway = Gateway.defaults();
     }
@@ -156,19 +207,25 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
             HostConfig.DEFAULT_IDLE_STREAM_TIMEOUT.toMillis()),
         Storage.defaults(),
         Gateway.defaults(),
-        List.of());
+        List.of(),
+        Api.defaults());
   }
 
   public NodeConfig withListen(List<String> listen) {
-    return new NodeConfig(new Swarm(listen), limits, storage, gateway, bootstrap);
+    return new NodeConfig(new Swarm(listen), limits, storage, gateway, bootstrap, api);
   }
 
   public NodeConfig withGateway(String listen) {
-    return new NodeConfig(swarm, limits, storage, new Gateway(listen), bootstrap);
+    return new NodeConfig(swarm, limits, storage, new Gateway(listen), bootstrap, api);
   }
 
   public NodeConfig withBootstrap(List<String> peers) {
-    return new NodeConfig(swarm, limits, storage, gateway, peers);
+    return new NodeConfig(swarm, limits, storage, gateway, peers, api);
+  }
+
+  /** This config with the API on {@code listen} ({@code ""} for none), keeping the token. */
+  public NodeConfig withApi(String listen) {
+    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, new Api(listen, api.token()));
   }
 
   public HostConfig toHostConfig(String agentVersion) {
@@ -207,6 +264,9 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
         }
         if (!object.has("bootstrap")) {
           object.putArray("bootstrap");
+        }
+        if (!object.has("api")) {
+          object.set("api", mapper.valueToTree(Api.defaults()));
         }
       }
       return mapper.treeToValue(tree, NodeConfig.class);

@@ -1,5 +1,7 @@
 package io.mycel.node.site;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -38,6 +40,26 @@ public record Site(String name, String key, String ipnsName, String cid, String 
   /** Whether the last record reached at least one DHT peer. */
   public boolean announced() {
     return peers > 0;
+  }
+
+  /** This site as the API and {@code mycel site ... --json} show it, with its URLs. */
+  public Map<String, Object> describe(SiteUrls urls) {
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("name", name);
+    result.put("ipnsName", ipnsName);
+    result.put("cid", cid);
+    result.put("key", key);
+    result.put("source", source);
+    result.put("publishedAt", publishedAt);
+    result.put("sequence", Long.toUnsignedString(sequence));
+    result.put("peers", peers);
+    result.put("announced", announced());
+    Map<String, Object> u = new LinkedHashMap<>();
+    u.put("gateway", urls.gateway());
+    u.put("subdomain", urls.subdomain());
+    u.put("path", urls.path());
+    result.put("urls", u);
+    return result;
   }
 
   Site withPeers(int newPeers, long newSequence, String when) {

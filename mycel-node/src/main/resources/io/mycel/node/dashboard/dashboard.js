@@ -3,10 +3,10 @@
 (function () {
   'use strict';
 
-  // The API routes the dashboard reads; each answers JSON.
+  // The API routes the dashboard uses; each answers JSON. Reads are GET, changes POST.
   var API = {
     id: '/api/v0/id',
-    peers: '/api/v0/swarm/peers',
+    peers: '/api/v0/peers',
     repo: '/api/v0/repo/stat',
     pins: '/api/v0/pin/ls',
     bandwidth: '/api/v0/stats/bw',
@@ -24,7 +24,7 @@
 
   function call(path, options) {
     options = options || {};
-    var init = { method: options.method || 'POST', headers: {} };
+    var init = { method: options.method || 'GET', headers: {} };
     if (options.form) {
       init.body = options.form;
     }
@@ -90,7 +90,7 @@
     return call(API.id).then(function (id) {
       $('peer-id').textContent = pick(id, ['peerId', 'ID', 'id']);
       $('agent').textContent = pick(id, ['agentVersion', 'AgentVersion', 'agent']) || '';
-      var addresses = pick(id, ['addresses', 'Addresses']) || [];
+      var addresses = pick(id, ['swarmAddresses', 'addresses', 'Addresses']) || [];
       fill($('addresses'), addresses.map(function (a) { return el('li', {}, [el('code', { text: a })]); }));
     });
   }
@@ -233,7 +233,8 @@
     var parts = [loadIdentity(), loadPeers(), loadStorage(), loadPins(), loadSites(), loadBandwidth()];
     return Promise.all(parts.map(function (p) { return p.then(function () { return null; }, function (e) { return e; }); }))
       .then(function (errors) {
-        var failed = errors.filter(function (e) { return e; });
+        // A route this node does not offer (404) leaves its card empty; anything else is a failure.
+        var failed = errors.filter(function (e) { return e && e.status !== 404; });
         if (failed.length === 0) {
           setStatus(true, 'online');
         } else {
@@ -258,14 +259,16 @@
     for (var i = 0; i < files.length; i++) {
       var file = files[i];
       var relative = file.webkitRelativePath || file.name;
-      // Drop the chosen folder's own name: the site is what is inside it.
+      // Drop the chosen folder's own name: the site is what is inside it. The path goes in its
+      // own part, as browsers may strip folders from a file part's name.
       var slash = relative.indexOf('/');
-      form.append('file', file, slash >= 0 ? relative.slice(slash + 1) : relative);
+      form.append('path', slash >= 0 ? relative.slice(slash + 1) : relative);
+      form.append('file', file, file.name);
     }
     var button = $('publish-button');
     button.disabled = true;
     showResult($('publish-result'), true, [document.createTextNode('Publishing ' + files.length + ' file(s)\u2026')]);
-    call(API.publish + '?name=' + encodeURIComponent(name), { form: form }).then(function (site) {
+    call(API.publish + '?name=' + encodeURIComponent(name), { method: 'POST', form: form }).then(function (site) {
       var urls = site.urls || {};
       var lines = [el('p', { id: 'published-site', 'data-ipns': site.ipnsName, text: 'Published ' + site.name + ' (' + site.cid + ').' })];
       if (urls.gateway) { lines.push(el('p', {}, [document.createTextNode('Gateway: '), link(urls.gateway)])); }
@@ -289,7 +292,7 @@
       chain = chain.then(function () {
         var form = new FormData();
         form.append('file', file, file.name);
-        return call(API.add, { form: form }).then(function (r) {
+        return call(API.add, { method: 'POST', form: form }).then(function (r) {
           added.push(el('p', {}, [document.createTextNode('Added ' + file.name + ': '),
             el('code', { text: pick(r, ['cid', 'Hash', 'hash']) })]));
         });
@@ -306,7 +309,7 @@
 
   function removeSite(name) {
     if (!window.confirm('Remove the site ' + name + '? Its content is unpinned; its key is kept.')) { return; }
-    call(API.removeSite + '?name=' + encodeURIComponent(name)).then(refresh, function (error) {
+    call(API.removeSite + '?name=' + encodeURIComponent(name), { method: 'POST' }).then(refresh, function (error) {
       window.alert('Could not remove ' + name + ': ' + error.message);
     });
   }
