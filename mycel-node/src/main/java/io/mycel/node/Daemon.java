@@ -6,8 +6,9 @@ import io.mycel.node.api.ApiServer;
 import io.mycel.node.api.NodeApi;
 import io.mycel.node.gateway.Gateway;
 import io.mycel.node.gateway.GatewayOptions;
+import io.mycel.node.site.Dashboard;
 import io.mycel.node.site.SiteApi;
-import io.mycel.node.site.SiteRepublisher;
+import io.mycel.node.site.SiteAnnouncer;
 import io.mycel.node.site.Sites;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -26,8 +27,6 @@ import org.slf4j.LoggerFactory;
 public final class Daemon implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
   public static final String DHT_DIR = "dht";
-  /** The class path folder of the dashboard the API serves at {@code /}. */
-  public static final String DASHBOARD = "io/mycel/node/dashboard";
   /** How long the gateway looks for a block in the network before answering that it is missing. */
   public static final java.time.Duration GATEWAY_FETCH_TIMEOUT = java.time.Duration.ofSeconds(30);
 
@@ -40,7 +39,7 @@ public final class Daemon implements AutoCloseable {
   private final InetSocketAddress gatewayAddress;
   private final ApiServer api;
   private final Sites sites;
-  private final SiteRepublisher siteRepublisher;
+  private final SiteAnnouncer siteAnnouncer;
 
   private Daemon(NodeHome home, DaemonFile daemonFile, Repo repo, Node node, Reprovider reprovider,
       Gateway gateway, InetSocketAddress gatewayAddress, ApiServer api) {
@@ -53,7 +52,7 @@ public final class Daemon implements AutoCloseable {
     this.gatewayAddress = gatewayAddress;
     this.api = api;
     this.sites = new Sites(home, repo);
-    this.siteRepublisher = SiteRepublisher.start(node, sites, SiteRepublisher.DEFAULT_INTERVAL);
+    this.siteAnnouncer = SiteAnnouncer.start(node, sites);
   }
 
   /**
@@ -102,7 +101,7 @@ public final class Daemon implements AutoCloseable {
       if (api != null) {
         NodeApi.register(api.routes(), daemon);
         SiteApi.register(api.routes(), daemon);
-        api.routes().staticResources("/", DASHBOARD);
+        Dashboard.register(api.routes(), daemon);
       }
       daemonFile.publish(new DaemonFile.Info(ProcessHandle.current().pid(), node.peerId().toString(),
           node.dialableAddresses().stream().map(Object::toString).toList(),
@@ -200,7 +199,7 @@ public final class Daemon implements AutoCloseable {
    */
   @Override
   public void close() {
-    siteRepublisher.close();
+    siteAnnouncer.close();
     closeQuietly(api, gateway, reprovider, node, repo, daemonFile, null);
   }
 }

@@ -75,7 +75,7 @@ public final class SiteApi {
         }
         published = daemon.sites().publish(daemon.node(), folder, name, folder.normalize().toString());
       } else {
-        try (SiteUpload upload = receive(request)) {
+        try (SiteUpload upload = receive(request, daemon.home().dir())) {
           if (upload.files() == 0) {
             throw ApiException.badRequest("no files in the upload: send the folder's files as multipart/form-data "
                 + "'file' parts, or give ?path=/local/folder");
@@ -113,13 +113,13 @@ public final class SiteApi {
    * Reads a multipart body into a staged upload: a {@code path} part names the next file's path
    * inside the folder (else the file part's own file name is used).
    */
-  private SiteUpload receive(ApiRequest request) throws IOException {
+  static SiteUpload receive(ApiRequest request, Path homeDir) throws IOException {
     String type = request.header("Content-Type");
     if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data")) {
       throw ApiException.badRequest("send the folder as multipart/form-data (Content-Type was '" + type
           + "'), or give ?path=/local/folder");
     }
-    SiteUpload upload = SiteUpload.begin(daemon.home().dir());
+    SiteUpload upload = SiteUpload.begin(homeDir);
     Path spool = Files.createDirectories(upload.folder().resolveSibling(upload.folder().getFileName() + ".parts"));
     DefaultHttpDataFactory factory = new DefaultHttpDataFactory(true);
     factory.setBaseDir(spool.toString());
