@@ -6,6 +6,10 @@ import io.mycel.node.api.ApiServer;
 import io.mycel.node.api.NodeApi;
 import io.mycel.node.gateway.Gateway;
 import io.mycel.node.gateway.GatewayOptions;
+import io.mycel.node.site.Dashboard;
+import io.mycel.node.site.SiteApi;
+import io.mycel.node.site.SiteAnnouncer;
+import io.mycel.node.site.Sites;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.OverlappingFileLockException;
@@ -46,6 +50,8 @@ public final class Daemon implements AutoCloseable {
   private java.util.concurrent.ScheduledExecutorService netStatus;
   private io.mycel.node.metrics.NodeMetrics metrics;
   private io.mycel.node.metrics.BandwidthSampler bandwidth;
+  private Sites sites;
+  private SiteAnnouncer siteAnnouncer;
 
   private Daemon(NodeHome home, DaemonFile daemonFile) {
     this.home = home;
@@ -113,6 +119,8 @@ public final class Daemon implements AutoCloseable {
       }, cache::served);
       gatewayAddress = gateway.start(Multiaddr.parse(config.gateway().listen()).toSocketAddress());
     }
+    sites = new Sites(home, repo);
+    siteAnnouncer = SiteAnnouncer.start(node, sites);
     metrics = new io.mycel.node.metrics.NodeMetrics(node, repo, gateway);
     bandwidth = new io.mycel.node.metrics.BandwidthSampler(node.traffic()::connections,
         java.time.Clock.systemUTC()).start();
@@ -121,6 +129,8 @@ public final class Daemon implements AutoCloseable {
       api.start(Multiaddr.parse(config.api().listen()).toSocketAddress());
       NodeApi.register(api.routes(), this);
       io.mycel.node.metrics.MetricsApi.register(api.routes(), this);
+      SiteApi.register(api.routes(), this);
+      Dashboard.register(api.routes(), this);
     }
     daemonFile.publish(new DaemonFile.Info(ProcessHandle.current().pid(), node.peerId().toString(),
         node.dialableAddresses().stream().map(Object::toString).toList(),
@@ -149,6 +159,9 @@ public final class Daemon implements AutoCloseable {
     }
     if (readThrough != null) {
       readThrough.close();
+    }
+    if (siteAnnouncer != null) {
+      siteAnnouncer.close();
     }
     if (republisher != null) {
       republisher.close();
@@ -234,6 +247,11 @@ public final class Daemon implements AutoCloseable {
    */
   public ApiServer api() {
     return api;
+  }
+
+  /** The sites this home publishes (see {@code mycel site}). */
+  public Sites sites() {
+    return sites;
   }
 
   /** The API's base URL (e.g. {@code http://127.0.0.1:7070}), or null when it runs none. */
