@@ -67,6 +67,27 @@ class NodeConfigTest {
   }
 
   @Test
+  void aNegativeGatewayCacheQuotaIsNamed() throws Exception {
+    Path file = dir.resolve("config.json");
+    NodeConfig.defaults().write(file);
+    Files.writeString(file, Files.readString(file).replace("\"cacheQuotaBytes\" : 1073741824",
+        "\"cacheQuotaBytes\" : -5"));
+    assertThatThrownBy(() -> NodeConfig.read(file)).hasMessageContaining("gateway.cacheQuotaBytes");
+  }
+
+  @Test
+  void aGatewaySectionWithoutTheCacheQuotaTakesItsDefault() throws Exception {
+    Path file = dir.resolve("config.json");
+    NodeConfig.defaults().write(file);
+    Files.writeString(file, Files.readString(file).replace(",\n    \"cacheQuotaBytes\" : 1073741824",
+        ""));
+    assertThat(Files.readString(file)).doesNotContain("cacheQuotaBytes");
+    NodeConfig config = NodeConfig.read(file);
+    assertThat(config.gateway().cacheQuotaBytes())
+        .isEqualTo(NodeConfig.Gateway.DEFAULT_CACHE_QUOTA_BYTES);
+  }
+
+  @Test
   void aBadValueIsNamed() throws Exception {
     Path file = dir.resolve("config.json");
     NodeConfig.defaults().write(file);
