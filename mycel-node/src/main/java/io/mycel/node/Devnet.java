@@ -157,7 +157,10 @@ public final class Devnet implements AutoCloseable {
       NodeConfig config = stored.withListen(List.of(LOOPBACK_ANY_PORT))
           .withGateway(LOOPBACK_ANY_PORT)
           .withApi(LOOPBACK_ANY_PORT)
-          .withBootstrap(bootstrap);
+          .withBootstrap(bootstrap)
+          // A devnet is closed: its members join through node 1, not through other nodes that
+          // multicast DNS would find on this machine or network.
+          .withDiscovery(new NodeConfig.Discovery(false, NodeConfig.Discovery.DEFAULT_MDNS_INTERVAL_MS));
       return new Member(number, Daemon.start(home, config));
     }
 
