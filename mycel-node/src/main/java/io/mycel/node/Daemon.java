@@ -98,7 +98,10 @@ public final class Daemon implements AutoCloseable {
     node.autonat().addListener(status -> netStatus.execute(this::writeNetStatus));
     republisher = Republisher.start(node, new Names(home), new Keystore(home),
         Republisher.Options.DEFAULT);
-    if (config.discovery().mdns()) {
+    if (config.discovery().mdns() && !node.listensBeyondLoopback()) {
+      LOG.info("mDNS discovery is off: the node listens on loopback only, which no other machine"
+          + " of the network can reach");
+    } else if (config.discovery().mdns()) {
       try {
         node.startMdns(io.mycel.routing.mdns.MdnsConfig.DEFAULT.withInterval(
             java.time.Duration.ofMillis(config.discovery().mdnsIntervalMs())));

@@ -158,9 +158,8 @@ public final class Devnet implements AutoCloseable {
           .withGateway(LOOPBACK_ANY_PORT)
           .withApi(LOOPBACK_ANY_PORT)
           .withBootstrap(bootstrap)
-          // A devnet is closed: its members join through node 1, not through other nodes that
-          // multicast DNS would find on this machine or network.
-          .withDiscovery(new NodeConfig.Discovery(false, NodeConfig.Discovery.DEFAULT_MDNS_INTERVAL_MS));
+          // A devnet is a network of its own: mDNS would merge it with others on the machine.
+          .withDiscovery(new NodeConfig.Discovery(false, stored.discovery().mdnsIntervalMs()));
       return new Member(number, Daemon.start(home, config));
     }
 
