@@ -106,6 +106,11 @@ public final class Daemon implements AutoCloseable {
   private static void closeQuietly(ApiServer api, Gateway gateway, Reprovider reprovider,
       Node node, Repo repo, DaemonFile daemonFile, Exception failure) {
     if (api != null) {
+      try {
+        daemonFile.withdrawApi();
+      } catch (IOException e) {
+        LOG.warn("cannot remove the api file of {}: {}", daemonFile, e.getMessage());
+      }
       api.close();
     }
     if (gateway != null) {
