@@ -152,6 +152,11 @@ public final class Daemon implements AutoCloseable {
   /** Closes every part that started, the last started first; then releases the lock. */
   private void stop(Exception failure) {
     if (api != null) {
+      try {
+        daemonFile.withdrawApi();
+      } catch (IOException e) {
+        LOG.warn("cannot remove the api file of {}: {}", daemonFile, e.getMessage());
+      }
       api.close();
     }
     if (bandwidth != null) {
