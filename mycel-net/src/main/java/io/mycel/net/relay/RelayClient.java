@@ -324,8 +324,9 @@ public final class RelayClient implements Host.ConnectionListener, AutoCloseable
     try {
       request = RelayMessages.readStop(stream.input(), RelayMessages.MAX_MESSAGE_SIZE);
     } catch (ProtocolViolationException e) {
+      LOG.info("stop request from relay {}: {}", relay, e.getMessage());
       answerStop(stream, Status.MALFORMED_MESSAGE);
-      throw e;
+      return;
     }
     if (request.getType() != StopMessage.Type.CONNECT) {
       answerStop(stream, Status.UNEXPECTED_MESSAGE);
