@@ -10,6 +10,8 @@ import io.mycel.net.Host;
 import io.mycel.net.host.NettyHost;
 import io.mycel.net.identify.IdentifyService;
 import io.mycel.net.ping.PingService;
+import io.mycel.net.relay.RelayClient;
+import io.mycel.net.relay.RelayService;
 import io.mycel.routing.ipns.IpnsRecordValidator;
 import io.mycel.routing.kad.KadConfig;
 import io.mycel.routing.kad.KadDht;
@@ -17,11 +19,15 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running Mycel node: the libp2p host with identify, ping, Bitswap and the Kademlia DHT. */
+/**
+ * A running Mycel node: the libp2p host with identify, ping, Bitswap, the Kademlia DHT and
+ * Circuit Relay v2 (the client always, the relay when configured).
+ */
 public final class Node implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 
@@ -31,6 +37,8 @@ public final class Node implements AutoCloseable {
   private final Blockstore blocks;
   private final Bitswap bitswap;
   private final KadDht dht;
+  private final RelayClient relayClient;
+  private RelayService relayService;
   private final CompletableFuture<Void> joined = new CompletableFuture<>();
 
   private Node(NettyHost host, Blockstore blocks, Path dhtDir) {
@@ -42,6 +50,7 @@ public final class Node implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     this.dht = new KadDht(host, KadConfig.DEFAULT, clock,
         Map.of(IpnsRecordValidator.NAMESPACE, new IpnsRecordValidator(clock)), dhtDir);
+    this.relayClient = new RelayClient(host);
   }
 
   /** Starts a node that serves no stored content (its block store is in memory). */
@@ -70,7 +79,13 @@ public final class Node implements AutoCloseable {
     node.bitswap.start();
     node.dht.start();
     host.registry().onChange(node.identify::pushAll);
+    node.relayClient.start();
+    node.relayClient.onChange(node.identify::pushAll);
+    if (config.relay().enabled()) {
+      node.relayService = new RelayService(host, config.relay().toLimits()).start();
+    }
     host.start();
+    node.relayClient.keepReserved(config.relay().staticRelays().stream().map(Multiaddr::parse).toList());
     node.connectBootstrap(config.bootstrap());
     return node;
   }
@@ -130,6 +145,16 @@ public final class Node implements AutoCloseable {
     return dht;
   }
 
+  /** Reserves on relays and dials {@code /p2p-circuit} addresses; always running. */
+  public RelayClient relayClient() {
+    return relayClient;
+  }
+
+  /** The hop side, with its meter, when {@code relay.enabled} is set. */
+  public Optional<RelayService> relayService() {
+    return Optional.ofNullable(relayService);
+  }
+
   /**
    * Announces in the DHT that this node provides each of {@code roots} (provider records expire
    * after 48 h, so the daemon repeats this on a schedule). Failures are logged.
@@ -160,6 +185,10 @@ public final class Node implements AutoCloseable {
 
   @Override
   public void close() {
+    relayClient.close();
+    if (relayService != null) {
+      relayService.close();
+    }
     dht.close();
     bitswap.close();
     host.close();
