@@ -1,7 +1,6 @@
 package io.mycel.net.dcutr;
 
 import io.mycel.core.multiaddr.Multiaddr;
-import io.mycel.core.multiaddr.Protocol;
 import io.mycel.core.peer.PeerId;
 import io.mycel.net.Connection;
 import io.mycel.net.ConnectionClosedException;
@@ -116,8 +115,7 @@ public final class DcutrService implements Host.ConnectionListener, AutoCloseabl
 
   /** Whether {@code connection} runs through a relay. */
   public static boolean isRelayed(Connection connection) {
-    Multiaddr remote = connection.remoteAddress();
-    return remote != null && remote.has(Protocol.P2P_CIRCUIT);
+    return connection.isRelayed();
   }
 
   @Override
