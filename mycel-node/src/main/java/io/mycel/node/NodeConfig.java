@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.mycel.core.multiaddr.Multiaddr;
 import io.mycel.net.host.HostConfig;
+import io.mycel.net.relay.RelayLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ import java.util.stream.Collectors;
  * default out; an unknown key or a bad value refuses start-up with a message naming the key.
  */
 public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway gateway,
-    List<String> bootstrap, Nat nat) {
+    List<String> bootstrap, Relay relay, Nat nat) {
   public static final int DEFAULT_SWARM_PORT = 4101;
 
   /** Where the node listens for peers. */
@@ -119,24 +120,114 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
   }
 
   /**
+   * Circuit Relay v2 (see docs/relay.md): whether this node relays for others and within which
+   * limits, and the relays it reserves a slot on so that others reach it through them.
+   *
+   * @param enabled relay for peers that reserve on this node (the hop side)
+   * @param circuitDurationSeconds 0 for no cap
+   * @param circuitBytes bytes per direction per circuit; 0 for no cap
+   * @param bandwidthSharing relay bulk traffic: no byte or duration cap, each circuit paced to
+   *     {@code rateBytesPerSecond} instead
+   * @param staticRelays relays ({@code /ip4/…/tcp/…/p2p/<id>}) to keep a reservation on
+   */
+  public record Relay(
+      boolean enabled,
+      long reservationTtlSeconds,
+      int maxReservations,
+      int maxReservationsPerIp,
+      int maxCircuits,
+      int maxCircuitsPerPeer,
+      long circuitDurationSeconds,
+      long circuitBytes,
+      boolean bandwidthSharing,
+      long rateBytesPerSecond,
+      List<String> staticRelays) {
+    public Relay {
+      if (reservationTtlSeconds < 1) {
+        throw new IllegalArgumentException("relay.reservationTtlSeconds: must be at least 1, was "
+            + reservationTtlSeconds);
+      }
+      notNegative(maxReservations, "relay.maxReservations");
+      notNegative(maxReservationsPerIp, "relay.maxReservationsPerIp");
+      notNegative(maxCircuits, "relay.maxCircuits");
+      notNegative(maxCircuitsPerPeer, "relay.maxCircuitsPerPeer");
+      notNegative(circuitDurationSeconds, "relay.circuitDurationSeconds");
+      notNegative(circuitBytes, "relay.circuitBytes");
+      notNegative(rateBytesPerSecond, "relay.rateBytesPerSecond");
+      if (bandwidthSharing && rateBytesPerSecond == 0) {
+        throw new IllegalArgumentException(
+            "relay.rateBytesPerSecond: bandwidth sharing needs a rate (bytes per second per circuit)");
+      }
+      staticRelays = staticRelays == null ? List.of() : List.copyOf(staticRelays);
+      for (String address : staticRelays) {
+        try {
+          if (Multiaddr.parse(address).peerId().isEmpty()) {
+            throw new IllegalArgumentException("it must end in /p2p/<relay id>");
+          }
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException("relay.staticRelays: invalid address \"" + address
+              + "\": " + e.getMessage());
+        }
+      }
+    }
+
+    private static void notNegative(long value, String key) {
+      if (value < 0) {
+        throw new IllegalArgumentException(key + ": must be 0 or more, was " + value);
+      }
+    }
+
+    /** Not relaying, no static relays; the limits a relay would use are go-libp2p's. */
+    public static Relay defaults() {
+      RelayLimits d = RelayLimits.defaults();
+      return new Relay(false, d.reservationTtl().toSeconds(), d.maxReservations(),
+          d.maxReservationsPerIp(), d.maxCircuits(), d.maxCircuitsPerPeer(),
+          d.circuitDuration().toSeconds(), d.circuitBytes(), false, RelayLimits.DEFAULT_SHARING_RATE,
+          List.of());
+    }
+
+    public RelayLimits toLimits() {
+      return new RelayLimits(Duration.ofSeconds(reservationTtlSeconds), maxReservations,
+          maxReservationsPerIp, maxCircuits, maxCircuitsPerPeer,
+          Duration.ofSeconds(circuitDurationSeconds), circuitBytes, bandwidthSharing,
+          rateBytesPerSecond);
+    }
+  }
+
+  /**
    * Reachability behind NATs.
    *
    * @param autonat answer AutoNAT dial-back requests and probe this node's own reachability
    * @param autonatPrivateAddresses let the AutoNAT server dial back private and loopback
    *     addresses (for networks that are private as a whole, such as a devnet)
+   * @param autoRelay when AutoNAT finds this node private, reserve on relays (the static relays
+   *     of the relay section first, then known peers offering the hop protocol) and advertise the
+   *     circuit addresses
+   * @param holePunching upgrade relayed connections to direct ones with DCUtR
    */
-  public record Nat(boolean autonat, boolean autonatPrivateAddresses) {
+  public record Nat(boolean autonat, boolean autonatPrivateAddresses, boolean autoRelay,
+      boolean holePunching) {
     public static Nat defaults() {
-      return new Nat(true, false);
+      return new Nat(true, false, true, true);
     }
   }
 
-  /** A config without a {@code nat} section, which takes its defaults. */
-  public NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway gateway, List<String> bootstrap) {
-    this(swarm, limits, storage, gateway, bootstrap, null);
+  /** A config with the relay and nat sections' defaults. */
+  public NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway gateway,
+      List<String> bootstrap) {
+    this(swarm, limits, storage, gateway, bootstrap, null, null);
+  }
+
+  /** A config with the nat section's defaults. */
+  public NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway gateway,
+      List<String> bootstrap, Relay relay) {
+    this(swarm, limits, storage, gateway, bootstrap, relay, null);
   }
 
   public NodeConfig {
+    if (relay == null) {
+      relay = Relay.defaults();
+    }
     if (nat == null) {
       nat = Nat.defaults();
     }
@@ -178,23 +269,28 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
         Storage.defaults(),
         Gateway.defaults(),
         List.of(),
+        Relay.defaults(),
         Nat.defaults());
   }
 
   public NodeConfig withListen(List<String> listen) {
-    return new NodeConfig(new Swarm(listen), limits, storage, gateway, bootstrap, nat);
+    return new NodeConfig(new Swarm(listen), limits, storage, gateway, bootstrap, relay, nat);
   }
 
   public NodeConfig withGateway(String listen) {
-    return new NodeConfig(swarm, limits, storage, new Gateway(listen), bootstrap, nat);
+    return new NodeConfig(swarm, limits, storage, new Gateway(listen), bootstrap, relay, nat);
   }
 
   public NodeConfig withBootstrap(List<String> peers) {
-    return new NodeConfig(swarm, limits, storage, gateway, peers, nat);
+    return new NodeConfig(swarm, limits, storage, gateway, peers, relay, nat);
+  }
+
+  public NodeConfig withRelay(Relay relay) {
+    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, relay, nat);
   }
 
   public NodeConfig withNat(Nat settings) {
-    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, settings);
+    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, relay, settings);
   }
 
   public HostConfig toHostConfig(String agentVersion) {
@@ -233,6 +329,9 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
         }
         if (!object.has("bootstrap")) {
           object.putArray("bootstrap");
+        }
+        if (!object.has("relay")) {
+          object.set("relay", mapper.valueToTree(Relay.defaults()));
         }
         if (!object.has("nat")) {
           object.set("nat", mapper.valueToTree(Nat.defaults()));

@@ -58,6 +58,7 @@ public final class RelayClient implements Host.ConnectionListener, AutoCloseable
   private final Clock clock;
   private final Map<PeerId, Reservation> reservations = new ConcurrentHashMap<>();
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+  private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean running;
 
   public RelayClient(NettyHost host) {
@@ -119,6 +120,24 @@ public final class RelayClient implements Host.ConnectionListener, AutoCloseable
     threads.shutdownNow();
   }
 
+  /**
+   * Runs {@code listener} when a reservation is gained or lost, so that the host's advertised
+   * addresses can be pushed to peers (identify push).
+   */
+  public void onChange(Runnable listener) {
+    changeListeners.add(listener);
+  }
+
+  private void changed() {
+    for (Runnable listener : changeListeners) {
+      try {
+        listener.run();
+      } catch (RuntimeException e) {
+        LOG.warn("relay reservation listener failed: {}", e.toString());
+      }
+    }
+  }
+
   /** Reservations held now (expired ones left out). */
   public List<Reservation> reservations() {
     Instant now = clock.instant();
@@ -139,6 +158,7 @@ public final class RelayClient implements Host.ConnectionListener, AutoCloseable
         && host.connections(peer).stream().noneMatch(c -> !c.isRelayed())) {
       reservations.remove(peer);
       LOG.info("reservation on relay {} lost with the connection", peer);
+      changed();
     }
   }
 
@@ -175,7 +195,10 @@ public final class RelayClient implements Host.ConnectionListener, AutoCloseable
         throw new ProtocolViolationException("relay " + relay + " accepted without a reservation");
       }
       Reservation reservation = validate(relay, reply);
-      reservations.put(relay, reservation);
+      Reservation previous = reservations.put(relay, reservation);
+      if (previous == null || !previous.addresses().equals(reservation.addresses())) {
+        changed();
+      }
       LOG.info("reserved on relay {} until {}: {}", relay, reservation.expire(), reservation.addresses());
       return reservation;
     } catch (IOException e) {
@@ -324,8 +347,9 @@ public final class RelayClient implements Host.ConnectionListener, AutoCloseable
     try {
       request = RelayMessages.readStop(stream.input(), RelayMessages.MAX_MESSAGE_SIZE);
     } catch (ProtocolViolationException e) {
+      LOG.info("stop request from relay {}: {}", relay, e.getMessage());
       answerStop(stream, Status.MALFORMED_MESSAGE);
-      throw e;
+      return;
     }
     if (request.getType() != StopMessage.Type.CONNECT) {
       answerStop(stream, Status.UNEXPECTED_MESSAGE);

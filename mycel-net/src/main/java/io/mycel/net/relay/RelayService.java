@@ -128,9 +128,10 @@ public final class RelayService implements Host.ConnectionListener, AutoCloseabl
     try {
       request = RelayMessages.readHop(stream.input(), RelayMessages.MAX_MESSAGE_SIZE);
     } catch (ProtocolViolationException e) {
-      LOG.debug("hop request from {}: {}", stream.connection().remotePeer(), e.getMessage());
+      // Answered, then closed: the unread rest of the message is discarded with the stream.
+      LOG.info("hop request from {}: {}", stream.connection().remotePeer(), e.getMessage());
       answer(stream, Status.MALFORMED_MESSAGE);
-      throw e;
+      return;
     }
     switch (request.getType()) {
       case RESERVE -> reserve(stream);
