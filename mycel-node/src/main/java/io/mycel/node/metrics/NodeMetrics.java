@@ -4,6 +4,7 @@ import io.mycel.content.bitswap.BitswapStats;
 import io.mycel.content.blockstore.Blockstore;
 import io.mycel.net.Connection;
 import io.mycel.net.host.Traffic;
+import io.mycel.node.BlockCache;
 import io.mycel.node.Node;
 import io.mycel.node.Repo;
 import io.mycel.node.Version;
@@ -55,15 +56,17 @@ public final class NodeMetrics {
   private final Node node;
   private final Repo repo;
   private final Gateway gateway;
+  private final BlockCache cache;
 
   /**
-   * Metrics of {@code node} with its repository {@code repo}, and of {@code gateway} when not
-   * null.
+   * Metrics of {@code node} with its repository {@code repo}, of {@code gateway} when not null,
+   * and of the gateway's {@code cache} when not null.
    */
-  public NodeMetrics(Node node, Repo repo, Gateway gateway) {
+  public NodeMetrics(Node node, Repo repo, Gateway gateway, BlockCache cache) {
     this.node = Objects.requireNonNull(node, "node");
     this.repo = Objects.requireNonNull(repo, "repo");
     this.gateway = gateway;
+    this.cache = cache;
   }
 
   /** The metrics as Prometheus text. */
@@ -109,6 +112,7 @@ public final class NodeMetrics {
     return new NodeStats(node.peerId().toString(), peers(connections), connections.size(), streams,
         streamsByProtocol, node.dht().routingTable().size(),
         new NodeStats.Store(store.blocks(), store.bytes(), store.quotaBytes(), repo.pins().size()),
+        cache == null ? null : new NodeStats.Cache(cache.blocks(), cache.bytes(), cache.quotaBytes()),
         new NodeStats.Traffic(tcp.bytesIn(), tcp.bytesOut()),
         new NodeStats.Bitswap(bitswap.blocksSent(), bitswap.blocksReceived(),
             bitswap.blockBytesSent(), bitswap.blockBytesReceived()),
@@ -198,6 +202,21 @@ public final class NodeMetrics {
 
     if (gateway != null) {
       addGateway(metrics, gateway.stats());
+    }
+    if (cache != null) {
+      metrics.add(gauge("mycel_gateway_cache_blocks", "Unpinned blocks kept as the gateway's cache.",
+          point(Labels.EMPTY, cache.blocks())));
+      metrics.add(gauge("mycel_gateway_cache_size_bytes", "Bytes of the gateway's cache.",
+          point(Labels.EMPTY, cache.bytes())));
+      metrics.add(gauge("mycel_gateway_cache_quota_bytes",
+          "The most the gateway's cache keeps before evicting; 0 for no limit.",
+          point(Labels.EMPTY, cache.quotaBytes())));
+      metrics.add(counter("mycel_gateway_cache_evicted_blocks",
+          "Blocks evicted from the gateway's cache.", null,
+          count(Labels.EMPTY, cache.evictedBlocks())));
+      metrics.add(counter("mycel_gateway_cache_evicted_bytes",
+          "Bytes evicted from the gateway's cache.", Unit.BYTES,
+          count(Labels.EMPTY, cache.evictedBytes())));
     }
     return new MetricSnapshots(metrics);
   }

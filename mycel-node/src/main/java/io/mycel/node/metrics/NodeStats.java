@@ -13,6 +13,7 @@ import java.util.Map;
  * @param streamsByProtocol open streams per negotiated protocol (protocols with none are left out)
  * @param dhtPeers peers in the DHT routing table
  * @param store the block store
+ * @param cache the part of the store kept as the gateway's cache; null without a gateway
  * @param traffic bytes of all swarm connections
  * @param bitswap blocks exchanged over Bitswap
  * @param gateway requests the HTTP gateway answered; null when the node runs no gateway
@@ -25,6 +26,7 @@ public record NodeStats(
     Map<String, Long> streamsByProtocol,
     int dhtPeers,
     Store store,
+    Cache cache,
     Traffic traffic,
     Bitswap bitswap,
     Gateway gateway) {
@@ -40,6 +42,13 @@ public record NodeStats(
    * @param pins pinned roots
    */
   public record Store(long blocks, long bytes, long quotaBytes, int pins) {}
+
+  /**
+   * @param blocks unpinned blocks kept as cache
+   * @param bytes their bytes
+   * @param quotaBytes the most the cache keeps before evicting; 0 for no limit
+   */
+  public record Cache(long blocks, long bytes, long quotaBytes) {}
 
   /** Bytes of every swarm connection (TCP payload), since the node started. */
   public record Traffic(long bytesIn, long bytesOut) {}

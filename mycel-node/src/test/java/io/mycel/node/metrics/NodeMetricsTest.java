@@ -90,7 +90,8 @@ class NodeMetricsTest {
         "mycel_network_bytes_total{direction=\"in\"}", "mycel_network_bytes_total{direction=\"out\"}",
         "mycel_blockstore_blocks", "mycel_blockstore_size_bytes", "mycel_blockstore_quota_bytes",
         "mycel_pins", "mycel_bitswap_blocks_total{direction=\"sent\"}",
-        "mycel_dht_routing_table_peers", "mycel_gateway_request_duration_seconds_count");
+        "mycel_dht_routing_table_peers", "mycel_gateway_request_duration_seconds_count",
+        "mycel_gateway_cache_size_bytes", "mycel_gateway_cache_evicted_blocks_total");
     assertThat(value(samples, "mycel_info{peer_id=\"" + first.peerId() + "\",version=\""
         + Version.version() + "\"}")).isEqualTo(1);
   }
@@ -141,6 +142,8 @@ class NodeMetricsTest {
         .isGreaterThanOrEqualTo(content.length);
     assertThat(value(secondAfter, "mycel_blockstore_blocks")
         - secondBefore.get("mycel_blockstore_blocks")).isEqualTo(received);
+    assertThat(value(secondAfter, "mycel_gateway_cache_blocks")
+        - secondBefore.get("mycel_gateway_cache_blocks")).isEqualTo(received);
     assertThat(bitswapBytes(secondAfter, "in") - bitswapBytes(secondBefore, "in"))
         .isGreaterThan(content.length);
     assertThat(value(secondAfter, "mycel_gateway_requests_total{code=\"200\"}")
@@ -196,7 +199,7 @@ class NodeMetricsTest {
     JsonNode json = getJson(second.apiUrl() + "/api/v0/stats");
 
     assertThat(json.fieldNames()).toIterable().containsExactly("peerId", "peers", "connections",
-        "streams", "streamsByProtocol", "dhtPeers", "store", "traffic", "bitswap", "gateway");
+        "streams", "streamsByProtocol", "dhtPeers", "store", "cache", "traffic", "bitswap", "gateway");
     assertThat(json.get("peerId").asText()).isEqualTo(second.peerId().toString());
     assertThat(json.get("peers").asInt()).isEqualTo(1);
     assertThat(json.get("connections").asInt()).isEqualTo(1);
@@ -207,6 +210,8 @@ class NodeMetricsTest {
         .containsExactly("blocks", "bytes", "quotaBytes", "pins");
     assertThat(json.get("store").get("quotaBytes").asLong())
         .isEqualTo(second.repo().blocks().stats().quotaBytes());
+    assertThat(json.get("cache").fieldNames()).toIterable()
+        .containsExactly("blocks", "bytes", "quotaBytes");
     assertThat(json.get("traffic").get("bytesIn").asLong()).isPositive();
     assertThat(json.get("bitswap").fieldNames()).toIterable()
         .containsExactly("blocksSent", "blocksReceived", "bytesSent", "bytesReceived");
