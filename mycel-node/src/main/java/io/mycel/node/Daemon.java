@@ -6,6 +6,10 @@ import io.mycel.node.api.ApiServer;
 import io.mycel.node.api.NodeApi;
 import io.mycel.node.gateway.Gateway;
 import io.mycel.node.gateway.GatewayOptions;
+import io.mycel.node.site.Dashboard;
+import io.mycel.node.site.SiteApi;
+import io.mycel.node.site.SiteAnnouncer;
+import io.mycel.node.site.Sites;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.OverlappingFileLockException;
@@ -28,6 +32,8 @@ public final class Daemon implements AutoCloseable {
   public static final String DHT_DIR = "dht";
   /** How long the gateway looks for a block in the network before answering that it is missing. */
   public static final java.time.Duration GATEWAY_FETCH_TIMEOUT = java.time.Duration.ofSeconds(30);
+  /** How often the daemon refreshes {@link NetStatus#FILE}. */
+  public static final java.time.Duration NET_STATUS_INTERVAL = java.time.Duration.ofSeconds(2);
 
   private final NodeHome home;
   private final DaemonFile daemonFile;
@@ -41,8 +47,11 @@ public final class Daemon implements AutoCloseable {
   private Gateway gateway;
   private InetSocketAddress gatewayAddress;
   private ApiServer api;
-  private io.mycel.node.metrics.BandwidthSampler bandwidth;
+  private java.util.concurrent.ScheduledExecutorService netStatus;
   private io.mycel.node.metrics.NodeMetrics metrics;
+  private io.mycel.node.metrics.BandwidthSampler bandwidth;
+  private Sites sites;
+  private SiteAnnouncer siteAnnouncer;
 
   private Daemon(NodeHome home, DaemonFile daemonFile) {
     this.home = home;
@@ -81,9 +90,12 @@ public final class Daemon implements AutoCloseable {
         home.dir().resolve(BlockCache.INDEX_FILE));
     node = Node.start(home.loadKey(), config, cache.blockstore(), home.dir().resolve(DHT_DIR));
     cache.announceThrough(node::provide);
-    bandwidth = new io.mycel.node.metrics.BandwidthSampler(node.traffic()::connections,
-        java.time.Clock.systemUTC()).start();
     reprovider = Reprovider.start(node, repo, cache::roots);
+    netStatus = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+        Thread.ofVirtual().name("mycel-net-status").factory());
+    netStatus.scheduleWithFixedDelay(this::writeNetStatus, 0, NET_STATUS_INTERVAL.toMillis(),
+        java.util.concurrent.TimeUnit.MILLISECONDS);
+    node.autonat().addListener(status -> netStatus.execute(this::writeNetStatus));
     republisher = Republisher.start(node, new Names(home), new Keystore(home),
         Republisher.Options.DEFAULT);
     if (config.discovery().mdns()) {
@@ -107,16 +119,31 @@ public final class Daemon implements AutoCloseable {
       }, cache::served);
       gatewayAddress = gateway.start(Multiaddr.parse(config.gateway().listen()).toSocketAddress());
     }
+    sites = new Sites(home, repo);
+    siteAnnouncer = SiteAnnouncer.start(node, sites);
     metrics = new io.mycel.node.metrics.NodeMetrics(node, repo, gateway, cache);
+    bandwidth = new io.mycel.node.metrics.BandwidthSampler(node.traffic()::connections,
+        java.time.Clock.systemUTC()).start();
     if (!config.api().listen().isEmpty()) {
       api = new ApiServer(ApiOptions.withToken(config.api().token()));
       api.start(Multiaddr.parse(config.api().listen()).toSocketAddress());
       NodeApi.register(api.routes(), this);
       io.mycel.node.metrics.MetricsApi.register(api.routes(), this);
+      SiteApi.register(api.routes(), this);
+      Dashboard.register(api.routes(), this);
     }
     daemonFile.publish(new DaemonFile.Info(ProcessHandle.current().pid(), node.peerId().toString(),
         node.dialableAddresses().stream().map(Object::toString).toList(),
         apiUrl(), gatewayUrl()));
+  }
+
+  /** Writes {@link NetStatus#FILE} for {@code mycel net status}. */
+  private void writeNetStatus() {
+    try {
+      NetStatus.of(node).write(home);
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("cannot write {}: {}", NetStatus.FILE, e.toString());
+    }
   }
 
   /** Closes every part that started, the last started first; then releases the lock. */
@@ -124,17 +151,31 @@ public final class Daemon implements AutoCloseable {
     if (api != null) {
       api.close();
     }
+    if (bandwidth != null) {
+      bandwidth.close();
+    }
     if (gateway != null) {
       gateway.close();
     }
     if (readThrough != null) {
       readThrough.close();
     }
-    if (bandwidth != null) {
-      bandwidth.close();
+    if (siteAnnouncer != null) {
+      siteAnnouncer.close();
     }
     if (republisher != null) {
       republisher.close();
+    }
+    if (netStatus != null) {
+      netStatus.shutdownNow();
+      try {
+        netStatus.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+        NetStatus.delete(home);
+      } catch (IOException e) {
+        LOG.debug("cannot remove {}: {}", NetStatus.FILE, e.toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     if (reprovider != null) {
       reprovider.close();
@@ -185,6 +226,11 @@ public final class Daemon implements AutoCloseable {
     return readThrough;
   }
 
+  /** Where the gateway listens, or null when this daemon runs none. */
+  public InetSocketAddress gatewayAddress() {
+    return gatewayAddress;
+  }
+
   /** The node's metrics: Prometheus text for {@code /metrics}, and the stats at a glance. */
   public io.mycel.node.metrics.NodeMetrics metrics() {
     return metrics;
@@ -195,17 +241,17 @@ public final class Daemon implements AutoCloseable {
     return bandwidth;
   }
 
-  /** Where the gateway listens, or null when this daemon runs none. */
-  public InetSocketAddress gatewayAddress() {
-    return gatewayAddress;
-  }
-
   /**
    * The daemon's HTTP API, or null when it runs none; others add their routes with
    * {@code daemon.api().routes().add(...)}.
    */
   public ApiServer api() {
     return api;
+  }
+
+  /** The sites this home publishes (see {@code mycel site}). */
+  public Sites sites() {
+    return sites;
   }
 
   /** The API's base URL (e.g. {@code http://127.0.0.1:7070}), or null when it runs none. */
