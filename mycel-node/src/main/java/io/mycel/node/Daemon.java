@@ -98,7 +98,10 @@ public final class Daemon implements AutoCloseable {
     node.autonat().addListener(status -> netStatus.execute(this::writeNetStatus));
     republisher = Republisher.start(node, new Names(home), new Keystore(home),
         Republisher.Options.DEFAULT);
-    if (config.discovery().mdns()) {
+    if (config.discovery().mdns() && !node.listensBeyondLoopback()) {
+      LOG.info("mDNS discovery is off: the node listens on loopback only, which no other machine"
+          + " of the network can reach");
+    } else if (config.discovery().mdns()) {
       try {
         node.startMdns(io.mycel.routing.mdns.MdnsConfig.DEFAULT.withInterval(
             java.time.Duration.ofMillis(config.discovery().mdnsIntervalMs())));
@@ -149,6 +152,11 @@ public final class Daemon implements AutoCloseable {
   /** Closes every part that started, the last started first; then releases the lock. */
   private void stop(Exception failure) {
     if (api != null) {
+      try {
+        daemonFile.withdrawApi();
+      } catch (IOException e) {
+        LOG.warn("cannot remove the api file of {}: {}", daemonFile, e.getMessage());
+      }
       api.close();
     }
     if (bandwidth != null) {
