@@ -101,7 +101,7 @@ public final class Daemon implements AutoCloseable {
       if (api != null) {
         NodeApi.register(api.routes(), daemon);
         SiteApi.register(api.routes(), daemon);
-        Dashboard.register(api.routes(), daemon);
+        Dashboard.register(api.routes());
       }
       daemonFile.publish(new DaemonFile.Info(ProcessHandle.current().pid(), node.peerId().toString(),
           node.dialableAddresses().stream().map(Object::toString).toList(),

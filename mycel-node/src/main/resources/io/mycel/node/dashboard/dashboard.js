@@ -27,11 +27,25 @@
     var init = { method: options.method || 'GET', headers: {} };
     if (options.form) {
       init.body = options.form;
+    } else if (options.body) {
+      init.body = options.body;
+      init.headers['Content-Type'] = 'application/octet-stream';
     }
     return fetch(path, init).then(function (response) {
       return response.text().then(function (text) {
         var body = null;
-        try { body = text ? JSON.parse(text) : null; } catch (e) { body = { message: text }; }
+        try {
+          body = text ? JSON.parse(text) : null;
+        } catch (e) {
+          // Newline-delimited JSON (progress, then the result): the last line is the answer.
+          var lines = text.trim().split('\n');
+          try { body = JSON.parse(lines[lines.length - 1]); } catch (e2) { body = { message: text }; }
+        }
+        if (response.ok && body && body.error && body.code) {
+          var failure = new Error(body.error);
+          failure.status = body.code;
+          throw failure;
+        }
         if (!response.ok) {
           var message = body && (body.message || body.error || body.Message) || response.statusText;
           var error = new Error(message);
@@ -111,7 +125,7 @@
 
   function loadStorage() {
     return call(API.repo).then(function (s) {
-      var used = pick(s, ['usedBytes', 'RepoSize', 'repoSize', 'size']);
+      var used = pick(s, ['bytes', 'usedBytes', 'RepoSize']);
       var quota = pick(s, ['quotaBytes', 'StorageMax', 'storageMax', 'quota']);
       $('storage-used').textContent = bytes(used);
       $('storage-quota').textContent = quota ? bytes(quota) : 'no quota';
@@ -290,9 +304,8 @@
     var chain = Promise.resolve();
     Array.prototype.forEach.call(files, function (file) {
       chain = chain.then(function () {
-        var form = new FormData();
-        form.append('file', file, file.name);
-        return call(API.add, { method: 'POST', form: form }).then(function (r) {
+        // The API's add takes the file's bytes as the body and answers its CID.
+        return call(API.add + '?name=' + encodeURIComponent(file.name), { method: 'POST', body: file }).then(function (r) {
           added.push(el('p', {}, [document.createTextNode('Added ' + file.name + ': '),
             el('code', { text: pick(r, ['cid', 'Hash', 'hash']) })]));
         });

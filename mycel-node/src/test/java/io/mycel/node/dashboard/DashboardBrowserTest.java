@@ -65,6 +65,7 @@ class DashboardBrowserTest {
   }
 
   private void screenshot(String name) throws Exception {
+    browser.executeScript("window.scrollTo(0, 0)");
     Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
     Files.copy(shot, SCREENSHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
   }
@@ -105,6 +106,14 @@ class DashboardBrowserTest {
     assertThat(browser.findElement(By.id("sites")).getText()).contains("hello");
     assertThat(node.sites().get("hello")).hasValueSatisfying(s -> assertThat(s.ipnsName()).isEqualTo(ipns));
     screenshot("published.png");
+
+    Path note = Files.writeString(dir.resolve("note.txt"), "a file added through the page");
+    browser.findElement(By.id("add-files")).sendKeys(note.toString());
+    browser.findElement(By.id("add-button")).click();
+    WebElement added = waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#add-result code")));
+    io.mycel.core.cid.Cid noteCid = io.mycel.core.cid.Cid.parse(added.getText());
+    assertThat(node.repo().pins().isPinned(noteCid)).isTrue();
+    waiting().until(ExpectedConditions.textToBe(By.id("pin-count"), "2"));
 
     WebElement gatewayLink = browser.findElement(By.cssSelector("#publish-result a"));
     assertThat(gatewayLink.getAttribute("href")).isEqualTo(node.gatewayUrl() + "/ipns/" + ipns + "/");
