@@ -162,7 +162,7 @@ class SiteCliTest {
     io.mycel.node.NodeHome nodeHome = new io.mycel.node.NodeHome(home);
     try (io.mycel.node.Daemon daemon = io.mycel.node.Daemon.start(nodeHome, nodeHome.loadConfig()
         .withListen(List.of("/ip4/127.0.0.1/tcp/0")).withGateway("/ip4/127.0.0.1/tcp/0")
-        .withApi("/ip4/127.0.0.1/tcp/0"))) {
+        .withApi("/ip4/127.0.0.1/tcp/0").withDiscovery(new io.mycel.node.NodeConfig.Discovery(false, 10_000)))) {
       CliTest.Result published = CliTest.run("site", "publish", folder().toString(), "--name", "live",
           "--home", home.toString());
       assertThat(published.exitCode()).as(published.err()).isZero();

@@ -25,8 +25,14 @@ import java.util.stream.Collectors;
  * default out; an unknown key or a bad value refuses start-up with a message naming the key.
  */
 public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway gateway,
-    List<String> bootstrap, Api api) {
+    List<String> bootstrap, Discovery discovery, Api api) {
   public static final int DEFAULT_SWARM_PORT = 4101;
+
+  /** A config with the default {@link Discovery} and {@link Api}. */
+  public NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway gateway,
+      List<String> bootstrap) {
+    this(swarm, limits, storage, gateway, bootstrap, null, null);
+  }
 
   /** Where the node listens for peers. */
   public record Swarm(List<String> listen) {
@@ -95,9 +101,18 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
    * The HTTP gateway of the daemon.
    *
    * @param listen a TCP multiaddr, e.g. {@code /ip4/127.0.0.1/tcp/8180}; empty for no gateway
+   * @param cacheQuotaBytes most bytes of unpinned blocks (what the gateway fetched) kept as a
+   *     cache; the least recently used are evicted beyond it, pinned blocks never; 0 for no
+   *     limit but {@code storage.quotaBytes}
    */
-  public record Gateway(String listen) {
+  public record Gateway(String listen, long cacheQuotaBytes) {
     public static final int DEFAULT_PORT = 8180;
+    public static final long DEFAULT_CACHE_QUOTA_BYTES = 1024L * 1024 * 1024;
+
+    /** A gateway on {@code listen} with the default cache quota. */
+    public Gateway(String listen) {
+      this(listen, DEFAULT_CACHE_QUOTA_BYTES);
+    }
 
     public Gateway {
       if (listen == null) {
@@ -111,10 +126,35 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
               + e.getMessage());
         }
       }
+      if (cacheQuotaBytes < 0) {
+        throw new IllegalArgumentException("gateway.cacheQuotaBytes: must be 0 (no limit) or more,"
+            + " was " + cacheQuotaBytes);
+      }
     }
 
     public static Gateway defaults() {
       return new Gateway("/ip4/127.0.0.1/tcp/" + DEFAULT_PORT);
+    }
+  }
+
+  /**
+   * How the daemon finds peers besides its bootstrap peers.
+   *
+   * @param mdns announce this node and find others on the local network by multicast DNS
+   * @param mdnsIntervalMs how often the local network is asked for peers
+   */
+  public record Discovery(boolean mdns, long mdnsIntervalMs) {
+    public static final long DEFAULT_MDNS_INTERVAL_MS = 10_000;
+
+    public Discovery {
+      if (mdnsIntervalMs <= 0) {
+        throw new IllegalArgumentException("discovery.mdnsIntervalMs: must be a positive number, was "
+            + mdnsIntervalMs);
+      }
+    }
+
+    public static Discovery defaults() {
+      return new Discovery(true, DEFAULT_MDNS_INTERVAL_MS);
     }
   }
 
@@ -160,13 +200,10 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
     }
   }
 
-  /** A config without an {@code api} section (it takes {@link Api#defaults()}). */
-  public NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway gateway,
-      List<String> bootstrap) {
-    this(swarm, limits, storage, gateway, bootstrap, null);
-  }
-
   public NodeConfig {
+    if (discovery == null) {
+      discovery = Discovery.defaults();
+    }
     if (api == null) {
       api = Api.defaults();
     }
@@ -208,24 +245,35 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
         Storage.defaults(),
         Gateway.defaults(),
         List.of(),
+        Discovery.defaults(),
         Api.defaults());
   }
 
   public NodeConfig withListen(List<String> listen) {
-    return new NodeConfig(new Swarm(listen), limits, storage, gateway, bootstrap, api);
+    return new NodeConfig(new Swarm(listen), limits, storage, gateway, bootstrap, discovery, api);
   }
 
   public NodeConfig withGateway(String listen) {
-    return new NodeConfig(swarm, limits, storage, new Gateway(listen), bootstrap, api);
+    return new NodeConfig(swarm, limits, storage, new Gateway(listen, gateway.cacheQuotaBytes()),
+        bootstrap, discovery, api);
+  }
+
+  public NodeConfig withGatewayCacheQuota(long cacheQuotaBytes) {
+    return new NodeConfig(swarm, limits, storage, new Gateway(gateway.listen(), cacheQuotaBytes),
+        bootstrap, discovery, api);
   }
 
   public NodeConfig withBootstrap(List<String> peers) {
-    return new NodeConfig(swarm, limits, storage, gateway, peers, api);
+    return new NodeConfig(swarm, limits, storage, gateway, peers, discovery, api);
+  }
+
+  public NodeConfig withDiscovery(Discovery discovery) {
+    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, discovery, api);
   }
 
   /** This config with the API on {@code listen} ({@code ""} for none), keeping the token. */
   public NodeConfig withApi(String listen) {
-    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, new Api(listen, api.token()));
+    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, discovery, new Api(listen, api.token()));
   }
 
   public HostConfig toHostConfig(String agentVersion) {
@@ -261,9 +309,15 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
         }
         if (!object.has("gateway")) {
           object.set("gateway", mapper.valueToTree(Gateway.defaults()));
+        } else if (object.get("gateway") instanceof ObjectNode gatewayNode
+            && !gatewayNode.has("cacheQuotaBytes")) {
+          gatewayNode.put("cacheQuotaBytes", Gateway.DEFAULT_CACHE_QUOTA_BYTES);
         }
         if (!object.has("bootstrap")) {
           object.putArray("bootstrap");
+        }
+        if (!object.has("discovery")) {
+          object.set("discovery", mapper.valueToTree(Discovery.defaults()));
         }
         if (!object.has("api")) {
           object.set("api", mapper.valueToTree(Api.defaults()));

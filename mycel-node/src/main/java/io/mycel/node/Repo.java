@@ -62,6 +62,11 @@ public final class Repo implements AutoCloseable {
     return blocks;
   }
 
+  /** The store on disk itself, for what needs its files (the gateway's cache). */
+  FsBlockstore fsBlocks() {
+    return blocks;
+  }
+
   public PinStore pins() {
     return pins;
   }

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,13 +82,21 @@ final class PathGateway {
   private final UnixfsExporter exporter;
   private final GatewayOptions options;
   private final NameResolver names;
+  private final Consumer<Cid> served;
 
   /** {@code names} is null when {@code /ipns/} is not served. */
   PathGateway(Blockstore store, GatewayOptions options, NameResolver names) {
+    this(store, options, names, root -> {});
+  }
+
+  /** As above; {@code served} hears the root CID of each request answered with content. */
+  PathGateway(Blockstore store, GatewayOptions options, NameResolver names,
+      Consumer<Cid> served) {
     this.store = store;
     this.exporter = new UnixfsExporter(store);
     this.options = options;
     this.names = names;
+    this.served = served;
   }
 
   void serve(Exchange exchange) {
@@ -139,6 +148,7 @@ final class PathGateway {
       case UNIXFS -> serveUnixfs(exchange, t);
       default -> throw new IllegalStateException();
     }
+    served.accept(t.path().root());
   }
 
   /** The target of a request, or empty when a redirect was answered instead. */

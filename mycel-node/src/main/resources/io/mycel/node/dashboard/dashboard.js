@@ -9,8 +9,7 @@
     peers: '/api/v0/peers',
     repo: '/api/v0/repo/stat',
     pins: '/api/v0/pin/ls',
-    bandwidth: '/api/v0/stats/bw',
-    bandwidthHistory: '/api/v0/stats/bw/history',
+    bandwidth: '/api/v0/stats/bandwidth',
     add: '/api/v0/add',
     sites: '/api/v0/site/ls',
     publish: '/api/v0/site/publish',
@@ -20,7 +19,6 @@
   var HOUR_MS = 3600 * 1000;
 
   var $ = function (id) { return document.getElementById(id); };
-  var samples = []; // locally measured {t, in, out} rates when the node keeps no history
 
   function call(path, options) {
     options = options || {};
@@ -171,43 +169,28 @@
     });
   }
 
-  // Bandwidth: the node's counters give the totals; the chart shows the node's history for the
-  // last hour when it keeps one, else the rates this page measured since it was opened.
-  var lastTotals = null;
+  // Bandwidth: the node samples its swarm traffic and keeps the last hour (GET stats/bandwidth:
+  // the rate now, the totals, and a series of averages, oldest first).
   function loadBandwidth() {
     return call(API.bandwidth).then(function (bw) {
-      var totalIn = pick(bw, ['totalIn', 'TotalIn', 'bytesIn', 'in']);
-      var totalOut = pick(bw, ['totalOut', 'TotalOut', 'bytesOut', 'out']);
-      var rateIn = pick(bw, ['rateIn', 'RateIn']);
-      var rateOut = pick(bw, ['rateOut', 'RateOut']);
-      var now = Date.now();
-      if ((rateIn === undefined || rateOut === undefined) && lastTotals && now > lastTotals.t) {
-        var seconds = (now - lastTotals.t) / 1000;
-        rateIn = Math.max(0, (totalIn - lastTotals.in) / seconds);
-        rateOut = Math.max(0, (totalOut - lastTotals.out) / seconds);
-      }
-      lastTotals = { t: now, in: totalIn, out: totalOut };
-      $('total-in').textContent = bytes(totalIn);
-      $('total-out').textContent = bytes(totalOut);
-      $('rate-in').textContent = rateIn === undefined ? '\u2013' : bytes(rateIn) + '/s';
-      $('rate-out').textContent = rateOut === undefined ? '\u2013' : bytes(rateOut) + '/s';
-      if (rateIn !== undefined) {
-        samples.push({ t: now, in: rateIn, out: rateOut });
-        while (samples.length && samples[0].t < now - HOUR_MS) { samples.shift(); }
-      }
-      return call(API.bandwidthHistory).then(function (history) {
-        var points = Array.isArray(history) ? history : (history && (history.samples || history.points)) || [];
-        $('bw-note').textContent = 'From the node\u2019s history.';
-        drawChart(points.map(function (p) {
-          return { t: Date.parse(p.time || p.t) || p.timeMs || p.t, in: p.rateIn || p.in || 0, out: p.rateOut || p.out || 0 };
-        }));
-      }, function () {
-        $('bw-note').textContent = 'Measured by this page while it is open (the node keeps no history).';
-        drawChart(samples);
+      var now = bw.now || {};
+      $('rate-in').textContent = bytes(now.bytesInPerSecond) + '/s';
+      $('rate-out').textContent = bytes(now.bytesOutPerSecond) + '/s';
+      $('total-in').textContent = bytes(bw.totalBytesIn);
+      $('total-out').textContent = bytes(bw.totalBytesOut);
+      var series = (bw.series || []).map(function (p) {
+        return { t: p.time, in: p.bytesInPerSecond, out: p.bytesOutPerSecond };
       });
+      var points = series.length;
+      $('bw-note').textContent = points === 0
+        ? 'The node averages its traffic every ' + bw.resolutionSeconds + ' s; the first point comes soon.'
+        : points + ' point(s), one per ' + bw.resolutionSeconds + ' s.';
+      series.push({ t: Date.now(), in: now.bytesInPerSecond || 0, out: now.bytesOutPerSecond || 0 });
+      drawChart(series);
     }, function (error) {
       $('bw-note').textContent = 'Bandwidth is not available from this node\u2019s API (' + error.message + ').';
       drawChart([]);
+      throw error;
     });
   }
 

@@ -32,6 +32,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @Tag("browser")
 class DashboardBrowserTest {
+  /** Only the nodes of the test: no peers found on the local network. */
+  private static final NodeConfig.Discovery NO_MDNS = new NodeConfig.Discovery(false, 10_000);
   static final Path SCREENSHOTS = Path.of("target", "screenshots");
   private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -57,7 +59,7 @@ class DashboardBrowserTest {
   private Daemon start(String name, List<String> bootstrap) throws Exception {
     NodeHome home = new NodeHome(dir.resolve(name));
     NodeConfig config = NodeConfig.defaults().withListen(List.of("/ip4/127.0.0.1/tcp/0"))
-        .withGateway("/ip4/127.0.0.1/tcp/0").withApi("/ip4/127.0.0.1/tcp/0").withBootstrap(bootstrap);
+        .withGateway("/ip4/127.0.0.1/tcp/0").withApi("/ip4/127.0.0.1/tcp/0").withDiscovery(NO_MDNS).withBootstrap(bootstrap);
     home.init(config);
     Daemon daemon = Daemon.start(home, config);
     daemons.add(daemon);
@@ -87,6 +89,8 @@ class DashboardBrowserTest {
     assertThat(browser.findElement(By.id("addresses")).getText()).contains("/ip4/127.0.0.1/tcp/");
     waiting().until(d -> !d.findElement(By.id("storage-quota")).getText().equals("\u2013"));
     assertThat(browser.findElement(By.id("storage-used")).getText()).matches("[0-9.]+ (B|KiB|MiB)");
+    waiting().until(d -> d.findElement(By.id("total-in")).getText().matches("[0-9.]+ (B|KiB|MiB)"));
+    assertThat(browser.findElements(By.cssSelector("#bw-chart polyline"))).hasSize(2);
     waiting().until(ExpectedConditions.textToBe(By.id("status"), "online"));
     screenshot("dashboard.png");
 

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The site routes of a running daemon's API, over HTTP. */
 class SiteApiTest {
+  /** Only the nodes of the test: no peers found on the local network. */
+  private static final NodeConfig.Discovery NO_MDNS = new NodeConfig.Discovery(false, 10_000);
   private static final String BOUNDARY = "----mycel-test-boundary";
 
   @TempDir Path dir;
@@ -38,7 +40,7 @@ class SiteApiTest {
   void start() throws Exception {
     NodeHome home = new NodeHome(dir.resolve("home"));
     NodeConfig config = NodeConfig.defaults().withListen(List.of("/ip4/127.0.0.1/tcp/0"))
-        .withGateway("/ip4/127.0.0.1/tcp/0").withApi("/ip4/127.0.0.1/tcp/0").withBootstrap(List.of());
+        .withGateway("/ip4/127.0.0.1/tcp/0").withApi("/ip4/127.0.0.1/tcp/0").withDiscovery(NO_MDNS).withBootstrap(List.of());
     home.init(config);
     daemon = Daemon.start(home, config);
   }

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("network")
 class SiteNetworkTest {
+  /** Only the nodes of the test: no peers found on the local network. */
+  private static final NodeConfig.Discovery NO_MDNS = new NodeConfig.Discovery(false, 10_000);
   @TempDir Path dir;
   private final List<Daemon> daemons = new ArrayList<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -40,7 +42,7 @@ class SiteNetworkTest {
   private Daemon start(int n, List<String> bootstrap) throws Exception {
     NodeHome home = new NodeHome(dir.resolve("node-" + n));
     NodeConfig config = NodeConfig.defaults().withListen(List.of("/ip4/127.0.0.1/tcp/0"))
-        .withGateway("/ip4/127.0.0.1/tcp/0").withApi("/ip4/127.0.0.1/tcp/0").withBootstrap(bootstrap);
+        .withGateway("/ip4/127.0.0.1/tcp/0").withApi("/ip4/127.0.0.1/tcp/0").withDiscovery(NO_MDNS).withBootstrap(bootstrap);
     home.init(config);
     Daemon daemon = Daemon.start(home, config);
     daemons.add(daemon);
@@ -90,7 +92,7 @@ class SiteNetworkTest {
     Daemon first = start(1, List.of());
     NodeHome home = new NodeHome(dir.resolve("offline"));
     NodeConfig config = NodeConfig.defaults().withListen(List.of("/ip4/127.0.0.1/tcp/0"))
-        .withGateway("").withApi("").withBootstrap(List.of(first.node().dialableAddresses().getFirst().toString()));
+        .withGateway("").withApi("").withDiscovery(NO_MDNS).withBootstrap(List.of(first.node().dialableAddresses().getFirst().toString()));
     home.init(config);
     Path folder = Files.createDirectories(dir.resolve("offline-site"));
     Files.writeString(folder.resolve("index.html"), "<h1>written on a train</h1>");
