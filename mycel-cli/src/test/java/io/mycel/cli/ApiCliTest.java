@@ -207,7 +207,8 @@ class ApiCliTest {
   void aTokenInTheConfigIsSentByTheCli() throws Exception {
     NodeConfig config = nodeHome.loadConfig();
     new NodeConfig(config.swarm(), config.limits(), config.storage(), config.gateway(),
-        config.bootstrap(), config.discovery(), new NodeConfig.Api(LOOPBACK, "a-long-enough-secret-token"))
+        config.bootstrap(), config.discovery(),
+        new NodeConfig.Api(LOOPBACK, "a-long-enough-secret-token"))
         .write(nodeHome.configFile());
     startDaemon(LOOPBACK);
     Path file = dir.resolve("t.txt");

@@ -27,6 +27,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -57,16 +60,25 @@ public final class NodeMetrics {
   private final Repo repo;
   private final Gateway gateway;
   private final BlockCache cache;
+  private final Clock clock;
+  private final Instant started;
 
   /**
    * Metrics of {@code node} with its repository {@code repo}, of {@code gateway} when not null,
    * and of the gateway's {@code cache} when not null.
    */
   public NodeMetrics(Node node, Repo repo, Gateway gateway, BlockCache cache) {
+    this(node, repo, gateway, cache, Clock.systemUTC());
+  }
+
+  /** As {@link #NodeMetrics(Node, Repo, Gateway, BlockCache)}, with uptime read from {@code clock}. */
+  public NodeMetrics(Node node, Repo repo, Gateway gateway, BlockCache cache, Clock clock) {
     this.node = Objects.requireNonNull(node, "node");
     this.repo = Objects.requireNonNull(repo, "repo");
     this.gateway = gateway;
     this.cache = cache;
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.started = clock.instant();
   }
 
   /** The metrics as Prometheus text. */
@@ -89,17 +101,17 @@ public final class NodeMetrics {
   public NodeStats stats() {
     List<Connection> connections = node.host().connections();
     Map<String, Long> streamsByProtocol = new TreeMap<>();
-    long streams = 0;
     for (Map.Entry<String, Traffic.ProtocolTotals> e : node.traffic().byProtocol().entrySet()) {
       if (e.getValue().streamsOpen() > 0) {
         streamsByProtocol.put(e.getKey(), e.getValue().streamsOpen());
       }
     }
+    long streams = 0;
     for (Connection c : connections) {
       streams += c.streamCount();
     }
-    Blockstore.BlockstoreStats store = storeStats();
     Traffic.ConnectionTotals tcp = node.traffic().connections();
+    Blockstore.BlockstoreStats store = storeStats();
     BitswapStats bitswap = node.bitswap().stats();
     NodeStats.Gateway gatewayStats = null;
     if (gateway != null) {
@@ -109,14 +121,20 @@ public final class NodeMetrics {
           .mapToLong(Map.Entry::getValue).sum();
       gatewayStats = new NodeStats.Gateway(g.requests(), errors, g.bodyBytes());
     }
-    return new NodeStats(node.peerId().toString(), peers(connections), connections.size(), streams,
-        streamsByProtocol, node.dht().routingTable().size(),
-        new NodeStats.Store(store.blocks(), store.bytes(), store.quotaBytes(), repo.pins().size()),
+    return new NodeStats(node.peerId().toString(), uptime().toSeconds(),
+        new NodeStats.Network(peers(connections), connections.size(), streams, streamsByProtocol,
+            node.dht().routingTable().size(), tcp.bytesIn(), tcp.bytesOut()),
+        new NodeStats.Repo(store.blocks(), store.bytes(), store.quotaBytes(), repo.pins().size(),
+            store.corruptBlocksRemoved()),
         cache == null ? null : new NodeStats.Cache(cache.blocks(), cache.bytes(), cache.quotaBytes()),
-        new NodeStats.Traffic(tcp.bytesIn(), tcp.bytesOut()),
         new NodeStats.Bitswap(bitswap.blocksSent(), bitswap.blocksReceived(),
             bitswap.blockBytesSent(), bitswap.blockBytesReceived()),
         gatewayStats);
+  }
+
+  /** Time since these metrics were created, with the daemon. */
+  public Duration uptime() {
+    return Duration.between(started, clock.instant());
   }
 
   private Blockstore.BlockstoreStats storeStats() {
@@ -137,6 +155,8 @@ public final class NodeMetrics {
     List<MetricSnapshot> metrics = new ArrayList<>();
     metrics.add(gauge("mycel_info", "The node's version and peer id (always 1).",
         point(Labels.of("version", Version.version(), "peer_id", node.peerId().toString()), 1)));
+    metrics.add(gauge("mycel_start_time_seconds", "When the daemon started, in seconds since the "
+        + "Unix epoch.", point(Labels.EMPTY, started.toEpochMilli() / 1000.0)));
 
     List<Connection> connections = node.host().connections();
     metrics.add(gauge("mycel_peers", "Distinct peers with an open connection.",
