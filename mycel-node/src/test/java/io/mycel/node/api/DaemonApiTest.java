@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.mycel.content.unixfs.ImportOptions;
 import io.mycel.content.unixfs.UnixfsImporter;
 import io.mycel.core.cid.Cid;
@@ -21,7 +22,10 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -352,6 +356,22 @@ class DaemonApiTest {
     assertThat(r.statusCode()).isEqualTo(403);
     assertThat(daemon.repo().blocks().has(UnixfsImporter.onlyHash(ImportOptions.defaults())
         .importBytes("evil".getBytes(StandardCharsets.UTF_8)).cid())).isFalse();
+  }
+
+  @Test
+  void theOpenApiDocumentListsEveryRouteAndNoOther() throws Exception {
+    Path doc = Path.of(System.getProperty("mycel.root", "..")).resolve("docs/api/openapi.yaml");
+    JsonNode openapi = new ObjectMapper(new YAMLFactory()).readTree(doc.toFile());
+    Set<String> documented = new TreeSet<>();
+    openapi.get("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> {
+      assertThat(op.getValue().has("responses")).as(path.getKey() + " " + op.getKey()).isTrue();
+      documented.add(op.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey());
+    }));
+    Set<String> registered = new TreeSet<>();
+    daemon.api().routeList().stream()
+        .filter(route -> route.path().startsWith(ApiServer.PREFIX))
+        .forEach(route -> registered.add(route.method() + " " + route.path()));
+    assertThat(documented).isEqualTo(registered);
   }
 
   private static byte[] emptyTar() throws Exception {
