@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       GetCommand.class,
       KeyCommand.class,
       NameCommand.class,
+      NetCommand.class,
       SiteCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -32,6 +32,8 @@ public final class Daemon implements AutoCloseable {
   public static final String DHT_DIR = "dht";
   /** How long the gateway looks for a block in the network before answering that it is missing. */
   public static final java.time.Duration GATEWAY_FETCH_TIMEOUT = java.time.Duration.ofSeconds(30);
+  /** How often the daemon refreshes {@link NetStatus#FILE}. */
+  public static final java.time.Duration NET_STATUS_INTERVAL = java.time.Duration.ofSeconds(2);
 
   private final NodeHome home;
   private final DaemonFile daemonFile;
@@ -45,6 +47,7 @@ public final class Daemon implements AutoCloseable {
   private Gateway gateway;
   private InetSocketAddress gatewayAddress;
   private ApiServer api;
+  private java.util.concurrent.ScheduledExecutorService netStatus;
   private io.mycel.node.metrics.BandwidthSampler bandwidth;
   private io.mycel.node.metrics.NodeMetrics metrics;
   private Sites sites;
@@ -90,6 +93,11 @@ public final class Daemon implements AutoCloseable {
     bandwidth = new io.mycel.node.metrics.BandwidthSampler(node.traffic()::connections,
         java.time.Clock.systemUTC()).start();
     reprovider = Reprovider.start(node, repo, cache::roots);
+    netStatus = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+        Thread.ofVirtual().name("mycel-net-status").factory());
+    netStatus.scheduleWithFixedDelay(this::writeNetStatus, 0, NET_STATUS_INTERVAL.toMillis(),
+        java.util.concurrent.TimeUnit.MILLISECONDS);
+    node.autonat().addListener(status -> netStatus.execute(this::writeNetStatus));
     republisher = Republisher.start(node, new Names(home), new Keystore(home),
         Republisher.Options.DEFAULT);
     sites = new Sites(home, repo);
@@ -129,10 +137,22 @@ public final class Daemon implements AutoCloseable {
         apiUrl(), gatewayUrl()));
   }
 
+  /** Writes {@link NetStatus#FILE} for {@code mycel net status}. */
+  private void writeNetStatus() {
+    try {
+      NetStatus.of(node).write(home);
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("cannot write {}: {}", NetStatus.FILE, e.toString());
+    }
+  }
+
   /** Closes every part that started, the last started first; then releases the lock. */
   private void stop(Exception failure) {
     if (api != null) {
       api.close();
+    }
+    if (bandwidth != null) {
+      bandwidth.close();
     }
     if (gateway != null) {
       gateway.close();
@@ -140,14 +160,22 @@ public final class Daemon implements AutoCloseable {
     if (readThrough != null) {
       readThrough.close();
     }
-    if (bandwidth != null) {
-      bandwidth.close();
-    }
     if (siteAnnouncer != null) {
       siteAnnouncer.close();
     }
     if (republisher != null) {
       republisher.close();
+    }
+    if (netStatus != null) {
+      netStatus.shutdownNow();
+      try {
+        netStatus.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+        NetStatus.delete(home);
+      } catch (IOException e) {
+        LOG.debug("cannot remove {}: {}", NetStatus.FILE, e.toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     if (reprovider != null) {
       reprovider.close();

@@ -7,6 +7,8 @@ import io.mycel.core.crypto.PrivateKey;
 import io.mycel.core.multiaddr.Multiaddr;
 import io.mycel.core.peer.PeerId;
 import io.mycel.net.Host;
+import io.mycel.net.autonat.AutoNatConfig;
+import io.mycel.net.autonat.AutoNatService;
 import io.mycel.net.host.NettyHost;
 import io.mycel.net.identify.IdentifyService;
 import io.mycel.net.ping.PingService;
@@ -37,11 +39,12 @@ public final class Node implements AutoCloseable {
   private final Blockstore blocks;
   private final Bitswap bitswap;
   private final KadDht dht;
+  private final AutoNatService autonat;
   private final CompletableFuture<Void> joined = new CompletableFuture<>();
   private final Set<PeerId> mdnsDialing = ConcurrentHashMap.newKeySet();
   private MdnsDiscovery mdns;
 
-  private Node(NettyHost host, Blockstore blocks, Path dhtDir) {
+  private Node(NettyHost host, Blockstore blocks, Path dhtDir, NodeConfig.Nat nat) {
     this.host = host;
     this.identify = new IdentifyService(host);
     this.ping = new PingService(host);
@@ -50,6 +53,9 @@ public final class Node implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     this.dht = new KadDht(host, KadConfig.DEFAULT, clock,
         Map.of(IpnsRecordValidator.NAMESPACE, new IpnsRecordValidator(clock)), dhtDir);
+    this.autonat = new AutoNatService(host, AutoNatConfig.DEFAULT
+        .withServe(nat.autonat())
+        .withPrivateAddresses(nat.autonatPrivateAddresses()));
   }
 
   /** Starts a node that serves no stored content (its block store is in memory). */
@@ -72,13 +78,16 @@ public final class Node implements AutoCloseable {
    */
   public static Node start(PrivateKey key, NodeConfig config, Blockstore blocks, Path dhtDir) {
     NettyHost host = new NettyHost(key, config.toHostConfig(Version.agent()));
-    Node node = new Node(host, blocks, dhtDir);
+    Node node = new Node(host, blocks, dhtDir, config.nat());
     node.identify.start();
     node.ping.start();
     node.bitswap.start();
     node.dht.start();
     host.registry().onChange(node.identify::pushAll);
     host.start();
+    if (config.nat().autonat()) {
+      node.autonat.start();
+    }
     node.connectBootstrap(config.bootstrap());
     return node;
   }
@@ -193,6 +202,11 @@ public final class Node implements AutoCloseable {
     return dht;
   }
 
+  /** AutoNAT: this node's reachability as peers see it, and the dial-back server. */
+  public AutoNatService autonat() {
+    return autonat;
+  }
+
   /**
    * Announces in the DHT that this node provides each of {@code roots} (provider records expire
    * after 48 h, so the daemon repeats this on a schedule). Failures are logged.
@@ -228,6 +242,7 @@ public final class Node implements AutoCloseable {
         mdns.close();
       }
     }
+    autonat.close();
     dht.close();
     bitswap.close();
     host.close();

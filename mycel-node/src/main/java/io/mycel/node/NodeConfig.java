@@ -25,13 +25,13 @@ import java.util.stream.Collectors;
  * default out; an unknown key or a bad value refuses start-up with a message naming the key.
  */
 public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway gateway,
-    List<String> bootstrap, Discovery discovery, Api api) {
+    List<String> bootstrap, Discovery discovery, Api api, Nat nat) {
   public static final int DEFAULT_SWARM_PORT = 4101;
 
   /** A config with the default {@link Discovery} and {@link Api}. */
   public NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway gateway,
       List<String> bootstrap) {
-    this(swarm, limits, storage, gateway, bootstrap, null, null);
+    this(swarm, limits, storage, gateway, bootstrap, null, null, null);
   }
 
   /** Where the node listens for peers. */
@@ -200,12 +200,28 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
     }
   }
 
+  /**
+   * Reachability behind NATs.
+   *
+   * @param autonat answer AutoNAT dial-back requests and probe this node's own reachability
+   * @param autonatPrivateAddresses let the AutoNAT server dial back private and loopback
+   *     addresses (for networks that are private as a whole, such as a devnet)
+   */
+  public record Nat(boolean autonat, boolean autonatPrivateAddresses) {
+    public static Nat defaults() {
+      return new Nat(true, false);
+    }
+  }
+
   public NodeConfig {
     if (discovery == null) {
       discovery = Discovery.defaults();
     }
     if (api == null) {
       api = Api.defaults();
+    }
+    if (nat == null) {
+      nat = Nat.defaults();
     }
     if (gateway == null) {
       gateway = Gateway.defaults();
@@ -246,34 +262,40 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
         Gateway.defaults(),
         List.of(),
         Discovery.defaults(),
-        Api.defaults());
+        Api.defaults(),
+        Nat.defaults());
   }
 
   public NodeConfig withListen(List<String> listen) {
-    return new NodeConfig(new Swarm(listen), limits, storage, gateway, bootstrap, discovery, api);
+    return new NodeConfig(new Swarm(listen), limits, storage, gateway, bootstrap, discovery, api, nat);
   }
 
   public NodeConfig withGateway(String listen) {
     return new NodeConfig(swarm, limits, storage, new Gateway(listen, gateway.cacheQuotaBytes()),
-        bootstrap, discovery, api);
+        bootstrap, discovery, api, nat);
   }
 
   public NodeConfig withGatewayCacheQuota(long cacheQuotaBytes) {
     return new NodeConfig(swarm, limits, storage, new Gateway(gateway.listen(), cacheQuotaBytes),
-        bootstrap, discovery, api);
+        bootstrap, discovery, api, nat);
   }
 
   public NodeConfig withBootstrap(List<String> peers) {
-    return new NodeConfig(swarm, limits, storage, gateway, peers, discovery, api);
+    return new NodeConfig(swarm, limits, storage, gateway, peers, discovery, api, nat);
   }
 
   public NodeConfig withDiscovery(Discovery discovery) {
-    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, discovery, api);
+    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, discovery, api, nat);
   }
 
   /** This config with the API on {@code listen} ({@code ""} for none), keeping the token. */
   public NodeConfig withApi(String listen) {
-    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, discovery, new Api(listen, api.token()));
+    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, discovery,
+        new Api(listen, api.token()), nat);
+  }
+
+  public NodeConfig withNat(Nat settings) {
+    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, discovery, api, settings);
   }
 
   public HostConfig toHostConfig(String agentVersion) {
@@ -321,6 +343,9 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
         }
         if (!object.has("api")) {
           object.set("api", mapper.valueToTree(Api.defaults()));
+        }
+        if (!object.has("nat")) {
+          object.set("nat", mapper.valueToTree(Nat.defaults()));
         }
       }
       return mapper.treeToValue(tree, NodeConfig.class);

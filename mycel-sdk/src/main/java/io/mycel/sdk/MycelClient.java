@@ -398,10 +398,10 @@ public final class MycelClient implements AutoCloseable {
 
   /**
    * Publishes the folder {@code folder} on the daemon's machine as the site {@code name}
-   * ({@code POST /api/v0/site/publish?name=&path=}); answers the site with its URLs.
+   * ({@code POST /api/v0/site/publish?name=&arg=}); answers the site with its URLs.
    */
   public JsonNode sitePublish(Path folder, String name) throws IOException {
-    return postJson("site/publish", Map.of("name", name, "path", folder.toAbsolutePath().normalize()));
+    return postJson("site/publish", Map.of("name", name, "arg", folder.toAbsolutePath().normalize()));
   }
 
   /** The sites the daemon publishes, with their URLs ({@code GET /api/v0/site/ls}). */
@@ -411,7 +411,7 @@ public final class MycelClient implements AutoCloseable {
 
   /** Forgets the site {@code name} and unpins it, its key too when {@code removeKey}. */
   public JsonNode siteRm(String name, boolean removeKey) throws IOException {
-    return postJson("site/rm", Map.of("name", name, "remove-key", removeKey));
+    return postJson("site/rm", Map.of("arg", name, "remove-key", removeKey));
   }
 
   private JsonNode getJson(String route, Map<String, ?> args) throws IOException {

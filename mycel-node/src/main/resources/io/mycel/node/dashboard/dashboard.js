@@ -305,7 +305,7 @@
 
   function removeSite(name) {
     if (!window.confirm('Remove the site ' + name + '? Its content is unpinned; its key is kept.')) { return; }
-    call(API.removeSite + '?name=' + encodeURIComponent(name), { method: 'POST' }).then(refresh, function (error) {
+    call(API.removeSite + '?arg=' + encodeURIComponent(name), { method: 'POST' }).then(refresh, function (error) {
       window.alert('Could not remove ' + name + ': ' + error.message);
     });
   }
