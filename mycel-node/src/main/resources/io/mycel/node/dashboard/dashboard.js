@@ -78,7 +78,7 @@
     var units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
     var i = 0;
     while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
-    return (i === 0 ? n : n.toFixed(n < 10 ? 1 : 0)) + ' ' + units[i];
+    return (i === 0 ? Math.round(n) : n.toFixed(n < 10 ? 1 : 0)) + ' ' + units[i];
   }
 
   function short(text) {
@@ -171,6 +171,7 @@
 
   // Bandwidth: the node samples its swarm traffic and keeps the last hour (GET stats/bandwidth:
   // the rate now, the totals, and a series of averages, oldest first).
+  var recent = [];
   function loadBandwidth() {
     return call(API.bandwidth).then(function (bw) {
       var now = bw.now || {};
@@ -185,8 +186,11 @@
       $('bw-note').textContent = points === 0
         ? 'The node averages its traffic every ' + bw.resolutionSeconds + ' s; the first point comes soon.'
         : points + ' point(s), one per ' + bw.resolutionSeconds + ' s.';
-      series.push({ t: Date.now(), in: now.bytesInPerSecond || 0, out: now.bytesOutPerSecond || 0 });
-      drawChart(series);
+      // Between the node's points, the page adds the rates it read since it was opened.
+      var since = series.length ? series[series.length - 1].t : 0;
+      recent.push({ t: Date.now(), in: now.bytesInPerSecond || 0, out: now.bytesOutPerSecond || 0 });
+      recent = recent.filter(function (p) { return p.t > since && p.t > Date.now() - HOUR_MS; });
+      drawChart(series.concat(recent));
     }, function (error) {
       $('bw-note').textContent = 'Bandwidth is not available from this node\u2019s API (' + error.message + ').';
       drawChart([]);
@@ -209,10 +213,7 @@
       line.setAttribute('x1', 0); line.setAttribute('x2', W); line.setAttribute('y1', y); line.setAttribute('y2', y);
       svg.appendChild(line);
     }
-    var label = document.createElementNS(ns, 'text');
-    label.setAttribute('x', 4); label.setAttribute('y', 10);
-    label.textContent = bytes(max) + '/s';
-    svg.appendChild(label);
+    $('bw-max').textContent = bytes(max) + '/s';
     ['in', 'out'].forEach(function (key) {
       var path = points.filter(function (p) { return p.t >= now - HOUR_MS; }).map(function (p) {
         var x = W * (1 - (now - p.t) / HOUR_MS);
