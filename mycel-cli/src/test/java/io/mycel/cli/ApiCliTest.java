@@ -208,7 +208,7 @@ class ApiCliTest {
     NodeConfig config = nodeHome.loadConfig();
     new NodeConfig(config.swarm(), config.limits(), config.storage(), config.gateway(),
         config.bootstrap(), config.discovery(),
-        new NodeConfig.Api(LOOPBACK, "a-long-enough-secret-token"))
+        new NodeConfig.Api(LOOPBACK, "a-long-enough-secret-token"), config.nat())
         .write(nodeHome.configFile());
     startDaemon(LOOPBACK);
     Path file = dir.resolve("t.txt");

@@ -90,8 +90,6 @@ public final class Daemon implements AutoCloseable {
         home.dir().resolve(BlockCache.INDEX_FILE));
     node = Node.start(home.loadKey(), config, cache.blockstore(), home.dir().resolve(DHT_DIR));
     cache.announceThrough(node::provide);
-    bandwidth = new io.mycel.node.metrics.BandwidthSampler(node.traffic()::connections,
-        java.time.Clock.systemUTC()).start();
     reprovider = Reprovider.start(node, repo, cache::roots);
     netStatus = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
         Thread.ofVirtual().name("mycel-net-status").factory());
@@ -100,9 +98,10 @@ public final class Daemon implements AutoCloseable {
     node.autonat().addListener(status -> netStatus.execute(this::writeNetStatus));
     republisher = Republisher.start(node, new Names(home), new Keystore(home),
         Republisher.Options.DEFAULT);
-    sites = new Sites(home, repo);
-    siteAnnouncer = SiteAnnouncer.start(node, sites);
-    if (config.discovery().mdns()) {
+    if (config.discovery().mdns() && !node.listensBeyondLoopback()) {
+      LOG.info("mDNS discovery is off: the node listens on loopback only, which no other machine"
+          + " of the network can reach");
+    } else if (config.discovery().mdns()) {
       try {
         node.startMdns(io.mycel.routing.mdns.MdnsConfig.DEFAULT.withInterval(
             java.time.Duration.ofMillis(config.discovery().mdnsIntervalMs())));
@@ -123,7 +122,11 @@ public final class Daemon implements AutoCloseable {
       }, cache::served);
       gatewayAddress = gateway.start(Multiaddr.parse(config.gateway().listen()).toSocketAddress());
     }
+    sites = new Sites(home, repo);
+    siteAnnouncer = SiteAnnouncer.start(node, sites);
     metrics = new io.mycel.node.metrics.NodeMetrics(node, repo, gateway, cache);
+    bandwidth = new io.mycel.node.metrics.BandwidthSampler(node.traffic()::connections,
+        java.time.Clock.systemUTC()).start();
     if (!config.api().listen().isEmpty()) {
       api = new ApiServer(ApiOptions.withToken(config.api().token()));
       api.start(Multiaddr.parse(config.api().listen()).toSocketAddress());
@@ -149,6 +152,11 @@ public final class Daemon implements AutoCloseable {
   /** Closes every part that started, the last started first; then releases the lock. */
   private void stop(Exception failure) {
     if (api != null) {
+      try {
+        daemonFile.withdrawApi();
+      } catch (IOException e) {
+        LOG.warn("cannot remove the api file of {}: {}", daemonFile, e.getMessage());
+      }
       api.close();
     }
     if (bandwidth != null) {
@@ -231,6 +239,11 @@ public final class Daemon implements AutoCloseable {
     return readThrough;
   }
 
+  /** Where the gateway listens, or null when this daemon runs none. */
+  public InetSocketAddress gatewayAddress() {
+    return gatewayAddress;
+  }
+
   /** The node's metrics: Prometheus text for {@code /metrics}, and the stats at a glance. */
   public io.mycel.node.metrics.NodeMetrics metrics() {
     return metrics;
@@ -239,11 +252,6 @@ public final class Daemon implements AutoCloseable {
   /** The bandwidth now and over the last hour, sampled since the daemon started. */
   public io.mycel.node.metrics.BandwidthSampler bandwidth() {
     return bandwidth;
-  }
-
-  /** Where the gateway listens, or null when this daemon runs none. */
-  public InetSocketAddress gatewayAddress() {
-    return gatewayAddress;
   }
 
   /**

@@ -160,8 +160,7 @@ public final class Devnet implements AutoCloseable {
           .withGateway(LOOPBACK_ANY_PORT)
           .withApi(LOOPBACK_ANY_PORT)
           .withBootstrap(bootstrap)
-          // The network is its N nodes, joined through node 1: mDNS would join every other
-          // devnet and daemon on the machine too.
+          // A devnet is a network of its own: mDNS would merge it with others on the machine.
           .withDiscovery(new NodeConfig.Discovery(false, stored.discovery().mdnsIntervalMs()));
       return new Member(number, Daemon.start(home, config));
     }

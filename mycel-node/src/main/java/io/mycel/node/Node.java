@@ -135,6 +135,23 @@ public final class Node implements AutoCloseable {
     return mdns;
   }
 
+  /**
+   * Whether one of the listen addresses is reachable from other machines: not a loopback address
+   * (the daemon runs mDNS only then, so that nodes on loopback, as in tests, stay apart).
+   */
+  public boolean listensBeyondLoopback() {
+    for (Multiaddr address : host.listenAddresses()) {
+      try {
+        if (!address.toSocketAddress().getAddress().isLoopbackAddress()) {
+          return true;
+        }
+      } catch (RuntimeException notIp) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The running mDNS discovery, if {@link #startMdns} was called. */
   public synchronized java.util.Optional<MdnsDiscovery> mdns() {
     return java.util.Optional.ofNullable(mdns);

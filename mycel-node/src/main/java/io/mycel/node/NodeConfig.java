@@ -178,7 +178,12 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
       java.net.InetSocketAddress at = null;
       if (!listen.isEmpty()) {
         try {
-          at = Multiaddr.parse(listen).toSocketAddress();
+          Multiaddr address = Multiaddr.parse(listen);
+          if (!address.toString().matches("/ip[46]/[^/]+/tcp/\\d+")) {
+            throw new IllegalArgumentException("it must be /ip4/ADDRESS/tcp/PORT or "
+                + "/ip6/ADDRESS/tcp/PORT");
+          }
+          at = address.toSocketAddress();
         } catch (RuntimeException e) {
           throw new IllegalArgumentException("api.listen: invalid TCP multiaddr \"" + listen + "\": "
               + e.getMessage());

@@ -85,8 +85,12 @@ public final class NodeApi {
     this.readThrough = new NetworkBlockstore(repo.blocks(), daemon.node(), FETCH_TIMEOUT);
   }
 
-  /** Registers the node's routes for {@code daemon} on {@code routes}. */
-  public static void register(ApiRoutes routes, Daemon daemon) {
+  /**
+   * Registers the node's routes for {@code daemon} on {@code routes}, after removing what uploads
+   * a previous daemon left unfinished.
+   */
+  public static void register(ApiRoutes routes, Daemon daemon) throws IOException {
+    deleteTree(daemon.home().dir().resolve(UPLOADS_DIR));
     NodeApi api = new NodeApi(daemon);
     String p = ApiServer.PREFIX;
     routes.add("GET", p + "id", r -> api.id());
