@@ -12,6 +12,8 @@ import io.mycel.net.autonat.AutoNatService;
 import io.mycel.net.host.NettyHost;
 import io.mycel.net.identify.IdentifyService;
 import io.mycel.net.ping.PingService;
+import io.mycel.net.relay.RelayClient;
+import io.mycel.net.relay.RelayService;
 import io.mycel.routing.ipns.IpnsRecordValidator;
 import io.mycel.routing.kad.KadConfig;
 import io.mycel.routing.kad.KadDht;
@@ -24,12 +26,16 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running Mycel node: the libp2p host with identify, ping, Bitswap and the Kademlia DHT. */
+/**
+ * A running Mycel node: the libp2p host with identify, ping, Bitswap, the Kademlia DHT and
+ * Circuit Relay v2 (the client always, the relay when configured).
+ */
 public final class Node implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 
@@ -40,6 +46,8 @@ public final class Node implements AutoCloseable {
   private final Bitswap bitswap;
   private final KadDht dht;
   private final AutoNatService autonat;
+  private final RelayClient relayClient;
+  private RelayService relayService;
   private final CompletableFuture<Void> joined = new CompletableFuture<>();
   private final Set<PeerId> mdnsDialing = ConcurrentHashMap.newKeySet();
   private MdnsDiscovery mdns;
@@ -56,6 +64,7 @@ public final class Node implements AutoCloseable {
     this.autonat = new AutoNatService(host, AutoNatConfig.DEFAULT
         .withServe(nat.autonat())
         .withPrivateAddresses(nat.autonatPrivateAddresses()));
+    this.relayClient = new RelayClient(host);
   }
 
   /** Starts a node that serves no stored content (its block store is in memory). */
@@ -84,10 +93,16 @@ public final class Node implements AutoCloseable {
     node.bitswap.start();
     node.dht.start();
     host.registry().onChange(node.identify::pushAll);
+    node.relayClient.start();
+    node.relayClient.onChange(node.identify::pushAll);
+    if (config.relay().enabled()) {
+      node.relayService = new RelayService(host, config.relay().toLimits()).start();
+    }
     host.start();
     if (config.nat().autonat()) {
       node.autonat.start();
     }
+    node.relayClient.keepReserved(config.relay().staticRelays().stream().map(Multiaddr::parse).toList());
     node.connectBootstrap(config.bootstrap());
     return node;
   }
@@ -224,6 +239,16 @@ public final class Node implements AutoCloseable {
     return autonat;
   }
 
+  /** Reserves on relays and dials {@code /p2p-circuit} addresses; always running. */
+  public RelayClient relayClient() {
+    return relayClient;
+  }
+
+  /** The hop side, with its meter, when {@code relay.enabled} is set. */
+  public Optional<RelayService> relayService() {
+    return Optional.ofNullable(relayService);
+  }
+
   /**
    * Announces in the DHT that this node provides each of {@code roots} (provider records expire
    * after 48 h, so the daemon repeats this on a schedule). Failures are logged.
@@ -260,6 +285,10 @@ public final class Node implements AutoCloseable {
       }
     }
     autonat.close();
+    relayClient.close();
+    if (relayService != null) {
+      relayService.close();
+    }
     dht.close();
     bitswap.close();
     host.close();

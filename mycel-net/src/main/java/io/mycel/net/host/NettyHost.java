@@ -45,12 +45,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The libp2p host over TCP with Netty: listens and dials, upgrades each connection with
- * {@link ConnectionUpgrader}, keeps the connection manager's limits, and serves inbound streams
+ * {@link ConnectionUpgrader} (relayed connections too, see {@link #upgradeOver}), keeps the connection manager's limits, and serves inbound streams
  * on virtual threads.
  */
 public final class NettyHost implements Host {
@@ -81,6 +83,9 @@ public final class NettyHost implements Host {
   private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
   private final Traffic traffic = new Traffic();
   private final TrafficCounter trafficCounter = new TrafficCounter(traffic);
+  private final StreamChannels streamChannels = new StreamChannels(blocking);
+  private final List<Supplier<List<Multiaddr>>> addressSources = new CopyOnWriteArrayList<>();
+  private volatile Function<Multiaddr, CompletableFuture<Connection>> circuitDialer;
   private volatile boolean closed;
 
   public NettyHost(PrivateKey privateKey, HostConfig config) {
@@ -196,6 +201,13 @@ public final class NettyHost implements Host {
         return CompletableFuture.completedFuture(existing.get(0));
       }
     }
+    if (address.has(Protocol.P2P_CIRCUIT)) {
+      Function<Multiaddr, CompletableFuture<Connection>> dialer = circuitDialer;
+      return dialer != null
+          ? dialer.apply(address)
+          : CompletableFuture.failedFuture(new MycelNetException(
+              "cannot dial " + address + ": the relay client is not enabled on this host"));
+    }
     InetSocketAddress target;
     try {
       target = tcpSocket(address.withoutPeerId());
@@ -247,6 +259,81 @@ public final class NettyHost implements Host {
         }
       });
     });
+    return result;
+  }
+
+  /**
+   * Runs a connection over {@code carrier}, a stream of another connection (a relayed
+   * connection through a Circuit Relay): the same Noise and Yamux upgrade as over TCP, with
+   * this side as the security initiator when {@code initiator}. The connection counts against
+   * the connection limits and is registered like any other; it closes when the carrier ends.
+   *
+   * @param expected the peer the handshake must authenticate, or null for any
+   * @param remoteAddress the connection's remote address, e.g.
+   *     {@code /ip4/1.2.3.4/tcp/4001/p2p/RELAY/p2p-circuit}
+   */
+  public CompletableFuture<Connection> upgradeOver(Stream carrier, boolean initiator,
+      PeerId expected, Multiaddr remoteAddress, Multiaddr localAddress) {
+    if (closed) {
+      carrier.reset();
+      return CompletableFuture.failedFuture(new ConnectionClosedException("host is closed"));
+    }
+    CompletableFuture<Connection> result = new CompletableFuture<>();
+    streamChannels.open(carrier).whenComplete((ch, err) -> {
+      if (err != null) {
+        carrier.reset();
+        result.completeExceptionally(err);
+        return;
+      }
+      if (!reserveChannel(ch)) {
+        ch.close();
+        result.completeExceptionally(new ResourceLimitException(
+            "connection limit reached (" + config.maxConnections() + ")"));
+        return;
+      }
+      CompletableFuture<NettyConnection> upgrade =
+          upgrader.upgrade(ch, initiator, expected, remoteAddress, localAddress);
+      ch.config().setAutoRead(true);
+      upgrade.whenComplete((conn, err2) -> {
+        if (err2 != null) {
+          result.completeExceptionally(err2);
+          return;
+        }
+        register(conn);
+        if (conn.isOpen()) {
+          result.complete(conn);
+        } else {
+          result.completeExceptionally(new ResourceLimitException(
+              "relayed connection to " + conn.remotePeer() + " refused by the per-peer limit"));
+        }
+      });
+    });
+    return result;
+  }
+
+  /**
+   * Sets what dials addresses containing {@code /p2p-circuit} (the relay client); without one,
+   * such dials fail.
+   */
+  public void setCircuitDialer(Function<Multiaddr, CompletableFuture<Connection>> dialer) {
+    this.circuitDialer = dialer;
+  }
+
+  /** Adds addresses to those {@link #advertisedAddresses()} announces, e.g. relay addresses. */
+  public void addAddressSource(Supplier<List<Multiaddr>> source) {
+    addressSources.add(source);
+  }
+
+  @Override
+  public List<Multiaddr> advertisedAddresses() {
+    List<Multiaddr> result = new ArrayList<>(listenAddresses());
+    for (Supplier<List<Multiaddr>> source : addressSources) {
+      for (Multiaddr address : source.get()) {
+        if (!result.contains(address)) {
+          result.add(address);
+        }
+      }
+    }
     return result;
   }
 
@@ -369,7 +456,7 @@ public final class NettyHost implements Host {
     return openChannels.get();
   }
 
-  HostConfig config() {
+  public HostConfig config() {
     return config;
   }
 
@@ -391,6 +478,7 @@ public final class NettyHost implements Host {
     for (Connection c : connections()) {
       c.close();
     }
+    streamChannels.close();
     if (ownsGroup) {
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
