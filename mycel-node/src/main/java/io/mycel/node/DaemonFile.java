@@ -119,6 +119,14 @@ public final class DaemonFile implements AutoCloseable {
     }
   }
 
+  /**
+   * Removes the {@code api} file, first thing when the daemon stops, so that no command sends a
+   * request to an API that is going away.
+   */
+  public void withdrawApi() throws IOException {
+    Files.deleteIfExists(home.dir().resolve(API_FILE));
+  }
+
   @Override
   public void close() throws IOException {
     Files.deleteIfExists(home.dir().resolve(API_FILE));

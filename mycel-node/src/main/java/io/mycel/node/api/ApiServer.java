@@ -175,8 +175,15 @@ public final class ApiServer implements AutoCloseable {
       return error(e);
     } catch (IllegalArgumentException e) {
       return error(new ApiException(400, e.getMessage()));
-    } catch (FileNotFoundException | java.nio.file.NoSuchFileException e) {
+    } catch (FileNotFoundException | java.nio.file.NoSuchFileException
+        | io.mycel.content.unixfs.PathNotFoundException e) {
       return error(new ApiException(404, e.getMessage()));
+    } catch (io.mycel.content.blockstore.BlockUnavailableException e) {
+      return error(new ApiException(504, e.getMessage()));
+    } catch (io.mycel.content.blockstore.BlockNotFoundException e) {
+      return error(new ApiException(404, e.getMessage()));
+    } catch (io.mycel.content.blockstore.BlockstoreFullException e) {
+      return error(new ApiException(507, e.getMessage()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return error(new ApiException(503, "the node is stopping"));
