@@ -163,6 +163,8 @@ public final class SiteApi {
       throw ApiException.badRequest("the multipart body is malformed: " + e.getMessage());
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest(e.getMessage());
+    } catch (SiteUpload.TooLargeException e) {
+      throw new ApiException(413, e.getMessage(), e);
     } finally {
       decoder.destroy();
       deleteTree(spool);
