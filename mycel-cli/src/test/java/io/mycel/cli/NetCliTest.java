@@ -29,7 +29,7 @@ class NetCliTest {
     NodeConfig config = home.loadConfig()
         .withListen(List.of("/ip4/127.0.0.1/tcp/0"))
         .withGateway("")
-        .withNat(new NodeConfig.Nat(true, true));
+        .withNat(new NodeConfig.Nat(true, true, true, true));
     config.write(home.configFile());
     return home;
   }

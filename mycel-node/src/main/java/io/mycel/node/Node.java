@@ -9,6 +9,10 @@ import io.mycel.core.peer.PeerId;
 import io.mycel.net.Host;
 import io.mycel.net.autonat.AutoNatConfig;
 import io.mycel.net.autonat.AutoNatService;
+import io.mycel.net.autorelay.AutoRelay;
+import io.mycel.net.autorelay.AutoRelayConfig;
+import io.mycel.net.dcutr.DcutrConfig;
+import io.mycel.net.dcutr.DcutrService;
 import io.mycel.net.host.NettyHost;
 import io.mycel.net.identify.IdentifyService;
 import io.mycel.net.ping.PingService;
@@ -46,6 +50,8 @@ public final class Node implements AutoCloseable {
   private final Bitswap bitswap;
   private final KadDht dht;
   private final AutoNatService autonat;
+  private AutoRelay autoRelay;
+  private DcutrService dcutr;
   private final RelayClient relayClient;
   private RelayService relayService;
   private final CompletableFuture<Void> joined = new CompletableFuture<>();
@@ -99,10 +105,19 @@ public final class Node implements AutoCloseable {
       node.relayService = new RelayService(host, config.relay().toLimits()).start();
     }
     host.start();
+    node.relayClient.keepReserved(config.relay().staticRelays().stream().map(Multiaddr::parse).toList());
     if (config.nat().autonat()) {
       node.autonat.start();
+      if (config.nat().autoRelay()) {
+        node.autoRelay = new AutoRelay(host, node.relayClient, node.autonat, AutoRelayConfig.DEFAULT,
+            () -> node.identify.pushAll()).start();
+      }
     }
-    node.relayClient.keepReserved(config.relay().staticRelays().stream().map(Multiaddr::parse).toList());
+    if (config.nat().holePunching()) {
+      node.dcutr = new DcutrService(host,
+          DcutrConfig.DEFAULT.withPrivateAddresses(config.nat().autonatPrivateAddresses()),
+          node.autonat::candidateAddresses, host::dialDirect).start();
+    }
     node.connectBootstrap(config.bootstrap());
     return node;
   }
@@ -234,6 +249,16 @@ public final class Node implements AutoCloseable {
     return dht;
   }
 
+  /** AutoRelay, when {@code nat.autoRelay} is set and AutoNAT runs. */
+  public Optional<AutoRelay> autoRelay() {
+    return Optional.ofNullable(autoRelay);
+  }
+
+  /** Hole punching, when {@code nat.holePunching} is set. */
+  public Optional<DcutrService> dcutr() {
+    return Optional.ofNullable(dcutr);
+  }
+
   /** AutoNAT: this node's reachability as peers see it, and the dial-back server. */
   public AutoNatService autonat() {
     return autonat;
@@ -283,6 +308,12 @@ public final class Node implements AutoCloseable {
       if (mdns != null) {
         mdns.close();
       }
+    }
+    if (autoRelay != null) {
+      autoRelay.close();
+    }
+    if (dcutr != null) {
+      dcutr.close();
     }
     autonat.close();
     relayClient.close();

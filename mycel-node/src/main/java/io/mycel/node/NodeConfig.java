@@ -212,10 +212,15 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
    * @param autonat answer AutoNAT dial-back requests and probe this node's own reachability
    * @param autonatPrivateAddresses let the AutoNAT server dial back private and loopback
    *     addresses (for networks that are private as a whole, such as a devnet)
+   * @param autoRelay when AutoNAT finds this node private, reserve on relays (the static relays
+   *     of the relay section first, then known peers offering the hop protocol) and advertise the
+   *     circuit addresses
+   * @param holePunching upgrade relayed connections to direct ones with DCUtR
    */
-  public record Nat(boolean autonat, boolean autonatPrivateAddresses) {
+  public record Nat(boolean autonat, boolean autonatPrivateAddresses, boolean autoRelay,
+      boolean holePunching) {
     public static Nat defaults() {
-      return new Nat(true, false);
+      return new Nat(true, false, true, true);
     }
   }
 
