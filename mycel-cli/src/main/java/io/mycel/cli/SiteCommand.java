@@ -8,6 +8,7 @@ import io.mycel.node.NodeHome;
 import io.mycel.node.Repo;
 import io.mycel.node.gateway.GatewayOptions;
 import io.mycel.node.site.Site;
+import io.mycel.node.site.SiteFolder;
 import io.mycel.node.site.SiteUrls;
 import io.mycel.node.site.Sites;
 import io.mycel.sdk.MycelClient;
@@ -68,6 +69,7 @@ final class SiteCommand {
         printPublished(spec, site, json);
         return 0;
       }
+      SiteFolder.check(source); // before joining the network, which may take a while
       NodeConfig config = home.loadConfig();
       Sites.Published published;
       PrintWriter err = spec.commandLine().getErr();

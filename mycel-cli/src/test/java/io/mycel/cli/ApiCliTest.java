@@ -206,9 +206,7 @@ class ApiCliTest {
   @Test
   void aTokenInTheConfigIsSentByTheCli() throws Exception {
     NodeConfig config = nodeHome.loadConfig();
-    new NodeConfig(config.swarm(), config.limits(), config.storage(), config.gateway(),
-        config.bootstrap(), config.discovery(),
-        new NodeConfig.Api(LOOPBACK, "a-long-enough-secret-token"), config.nat())
+    config.withApi(new NodeConfig.Api(LOOPBACK, "a-long-enough-secret-token"))
         .write(nodeHome.configFile());
     startDaemon(LOOPBACK);
     Path file = dir.resolve("t.txt");
