@@ -349,7 +349,8 @@ public final class DhtSimulation {
       }
     }
     return new Report(params, joinSeconds, meanTable, minTable, replicas, departed, summaries,
-        lookups, network.chunksSent(), network.dials(), scaled(network.lateness()), tracer.unparsed());
+        lookups, network.chunksSent(), network.dials(), scaled(network.lateness()),
+        tracer.unparsed());
   }
 
   private SimNetwork.Lateness scaled(SimNetwork.Lateness l) {
@@ -522,7 +523,12 @@ public final class DhtSimulation {
       terminated = false;
     }
     long latency = Math.round((System.nanoTime() - start) / params.timeScale());
-    List<KadTracer.Reply> replies = tracer.stop(origin.peerId());
+    // Only the replies about this lookup's key: a reply to an earlier lookup from the same
+    // node may still arrive.
+    ByteString keyBytes = ByteString.copyFrom(key);
+    List<KadTracer.Reply> replies = tracer.stop(origin.peerId()).stream()
+        .filter(r -> r.message().getKey().equals(keyBytes))
+        .toList();
     Predicate<KadTracer.Reply> isAnswer = answerOf(task);
     int hops = -1;
     long answer = -1;

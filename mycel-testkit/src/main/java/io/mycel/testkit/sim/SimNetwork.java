@@ -214,8 +214,9 @@ public final class SimNetwork implements AutoCloseable {
   }
 
   /**
-   * How late deliveries ran against their due time, since the start or the last {@link #resetLateness()}: a busy machine delays
-   * the scheduler thread and so stretches every simulated latency.
+   * How late deliveries ran against their due time, since the start or the last {@link
+   * #resetLateness()}: a busy machine delays the scheduler thread and so stretches every
+   * simulated latency.
    */
   public Lateness lateness() {
     long n = deliveries.get();
