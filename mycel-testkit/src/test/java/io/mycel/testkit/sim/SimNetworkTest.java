@@ -74,6 +74,25 @@ class SimNetworkTest {
   }
 
   @Test
+  void aTimeScaleStretchesEveryLatency() throws Exception {
+    SimHost a = network.addHost();
+    SimHost b = network.addHost();
+    b.protocols().register(ECHO, SimNetworkTest::echo);
+    network.setTimeScale(2);
+    long start = System.nanoTime();
+    Stream s = a.newStream(b.peerId(), List.of(ECHO)).exceptionally(e -> null).get();
+    assertEquals(null, s, "no address of b known yet");
+    a.peerStore().addAddresses(b.peerId(), b.listenAddresses());
+    s = a.newStream(b.peerId(), List.of(ECHO)).get();
+    s.closeWrite();
+    assertEquals(-1, s.input().read());
+    long elapsed = System.nanoTime() - start;
+    assertEquals(2 * LATENCY.toNanos(), network.latency(a, b).toNanos());
+    assertTrue(elapsed >= 12 * LATENCY.toNanos(), "took " + elapsed / 1e6 + " ms");
+    assertThrows(IllegalArgumentException.class, () -> network.setTimeScale(0.5));
+  }
+
+  @Test
   void anUnknownProtocolIsRefused() throws Exception {
     SimHost a = network.addHost();
     SimHost b = network.addHost();
