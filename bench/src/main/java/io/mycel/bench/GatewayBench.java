@@ -60,6 +60,7 @@ public final class GatewayBench {
   private static final Pattern TRANSFER = Pattern.compile("Transfer/sec:\\s+([0-9.]+)([KMG]?B)");
   private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses:\\s+([0-9]+)");
   private static final Pattern SOCKET_ERRORS = Pattern.compile("Socket errors:(.*)");
+  private static final int WARM_UP_SECONDS = 5;
   /** Requests a browser keeps in flight to one host over HTTP/1.1. */
   private static final int BROWSER_CONNECTIONS = 6;
 
@@ -161,8 +162,8 @@ public final class GatewayBench {
       }
       // Warm-up: the JIT compiles the gateway's path; nginx reads the files into the page cache.
       for (String[] urls : targets.values()) {
-        wrk(urls[0], 3);
-        wrk(urls[1], 3);
+        wrk(urls[0], WARM_UP_SECONDS);
+        wrk(urls[1], WARM_UP_SECONDS);
       }
       Map<String, List<Map<String, Object>>> samples = new LinkedHashMap<>();
       for (int round = 0; round < rounds; round++) {
