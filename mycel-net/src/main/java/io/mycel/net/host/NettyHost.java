@@ -8,6 +8,7 @@ import io.mycel.net.Connection;
 import io.mycel.net.ConnectionClosedException;
 import io.mycel.net.Host;
 import io.mycel.net.MycelNetException;
+import io.mycel.net.PeerIdMismatchException;
 import io.mycel.net.PeerStore;
 import io.mycel.net.ProtocolRegistry;
 import io.mycel.net.ResourceLimitException;
@@ -25,6 +26,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.Inet6Address;
@@ -33,6 +35,7 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketAddress;
 import java.net.SocketException;
+import java.net.StandardSocketOptions;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -81,6 +84,8 @@ public final class NettyHost implements Host {
   private final Map<PeerId, List<NettyConnection>> connections = new ConcurrentHashMap<>();
   private final AtomicInteger openChannels = new AtomicInteger();
   private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
+  private final Traffic traffic = new Traffic();
+  private final TrafficCounter trafficCounter = new TrafficCounter(traffic);
   private final StreamChannels streamChannels = new StreamChannels(blocking);
   private final List<Supplier<List<Multiaddr>>> addressSources = new CopyOnWriteArrayList<>();
   private volatile Function<Multiaddr, CompletableFuture<Connection>> circuitDialer;
@@ -114,6 +119,9 @@ public final class NettyHost implements Host {
           .group(group)
           .channelFactory(() -> new NioServerSocketChannel(SelectorProvider.provider(), family))
           .option(ChannelOption.SO_BACKLOG, 1024)
+          // Hole punching dials from the listen port (dialDirect).
+          .option(ChannelOption.SO_REUSEADDR, true)
+          .option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true)
           .childOption(ChannelOption.TCP_NODELAY, true)
           .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_WATER_MARK)
           .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -141,6 +149,7 @@ public final class NettyHost implements Host {
       ch.close();
       return;
     }
+    ch.pipeline().addFirst(TrafficCounter.NAME, trafficCounter);
     upgrader.upgrade(ch, false, null).whenComplete((conn, err) -> {
       if (conn != null) {
         register(conn);
@@ -170,6 +179,7 @@ public final class NettyHost implements Host {
       }
       forPeer.add(conn);
     }
+    traffic.connectionOpened();
     peerStore.addAddresses(remote, conn.isInitiator() ? List.of(conn.remoteAddress()) : List.of());
     LOG.info("peer connected: {} at {} ({})", remote, conn.remoteAddress(),
         conn.isInitiator() ? "outbound" : "inbound");
@@ -194,7 +204,7 @@ public final class NettyHost implements Host {
       }
       List<Connection> existing = connections(expected);
       if (!existing.isEmpty()) {
-        return CompletableFuture.completedFuture(existing.get(0));
+        return CompletableFuture.completedFuture(preferDirect(existing));
       }
     }
     if (address.has(Protocol.P2P_CIRCUIT)) {
@@ -204,6 +214,42 @@ public final class NettyHost implements Host {
           : CompletableFuture.failedFuture(new MycelNetException(
               "cannot dial " + address + ": the relay client is not enabled on this host"));
     }
+    return connect(address, expected, null, false);
+  }
+
+  /** A direct connection when there is one (after a hole punch), else the first. */
+  private static Connection preferDirect(List<Connection> open) {
+    return open.stream().filter(c -> !c.isRelayed() && c.isOpen()).findFirst().orElse(open.get(0));
+  }
+
+  /**
+   * Dials {@code address} for a hole punch (<a
+   * href="https://github.com/libp2p/specs/blob/master/relay/DCUtR.md">DCUtR</a>): never reuses an
+   * open connection (the peer is already connected through a relay), dials from this host's first
+   * listen port (the listener allows port reuse), so that a NAT that keeps ports maps the dial to
+   * the address peers observe, and takes the responder role of the handshake when {@code
+   * asResponder}: in a TCP simultaneous open both sides dial, and one of them must answer.
+   *
+   * @param expected the peer that must answer; the connection is closed if another does
+   */
+  public CompletableFuture<Connection> dialDirect(Multiaddr address, PeerId expected, boolean asResponder) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new ConnectionClosedException("host is closed"));
+    }
+    InetSocketAddress local =
+        serverChannels.isEmpty() ? null : (InetSocketAddress) serverChannels.get(0).localAddress();
+    return connect(address.withoutPeerId().withPeerId(expected), expected, local, asResponder)
+        .thenCompose(connection -> {
+          if (!connection.remotePeer().equals(expected)) {
+            connection.close();
+            return CompletableFuture.failedFuture(new PeerIdMismatchException(expected, connection.remotePeer()));
+          }
+          return CompletableFuture.completedFuture(connection);
+        });
+  }
+
+  private CompletableFuture<Connection> connect(Multiaddr address, PeerId expected,
+      InetSocketAddress localAddress, boolean asResponder) {
     InetSocketAddress target;
     try {
       target = tcpSocket(address.withoutPeerId());
@@ -221,11 +267,15 @@ public final class NettyHost implements Host {
         // its multistream header as soon as it accepts.
         .option(ChannelOption.AUTO_READ, false)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.handshakeTimeout().toMillis())
+        .option(ChannelOption.SO_REUSEADDR, localAddress != null)
+        .option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), localAddress != null)
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {}
         });
-    bootstrap.connect(target).addListener((ChannelFuture f) -> {
+    ChannelFuture connecting = localAddress == null
+        ? bootstrap.connect(target) : bootstrap.connect(target, localAddress);
+    connecting.addListener((ChannelFuture f) -> {
       if (!f.isSuccess()) {
         result.completeExceptionally(new ConnectionClosedException(
             "cannot connect to " + address + ": " + f.cause().getMessage()));
@@ -238,7 +288,9 @@ public final class NettyHost implements Host {
             "connection limit reached (" + config.maxConnections() + ")"));
         return;
       }
-      CompletableFuture<NettyConnection> upgrade = upgrader.upgrade(ch, true, expected);
+      ch.pipeline().addFirst(TrafficCounter.NAME, trafficCounter);
+      CompletableFuture<NettyConnection> upgrade =
+          upgrader.upgrade(ch, !asResponder, asResponder ? null : expected);
       ch.config().setAutoRead(true);
       upgrade.whenComplete((conn, err) -> {
         if (err != null) {
@@ -336,7 +388,7 @@ public final class NettyHost implements Host {
   public CompletableFuture<Connection> dial(PeerId peer) {
     List<Connection> existing = connections(peer);
     if (!existing.isEmpty()) {
-      return CompletableFuture.completedFuture(existing.get(0));
+      return CompletableFuture.completedFuture(preferDirect(existing));
     }
     List<Multiaddr> addresses = peerStore.get(peer).map(PeerStore.PeerInfo::addresses).orElse(List.of());
     if (addresses.isEmpty()) {
@@ -439,6 +491,11 @@ public final class NettyHost implements Host {
   @Override
   public PeerStore peerStore() {
     return peerStore;
+  }
+
+  /** Bytes and streams carried by this host's connections, per protocol and in total. */
+  public Traffic traffic() {
+    return traffic;
   }
 
   /** TCP connections open or being upgraded, as counted against {@code maxConnections}. */

@@ -1,0 +1,9 @@
+/**
+ * AutoNAT v1 (<a href="https://github.com/libp2p/specs/blob/master/autonat/autonat-v1.md">spec</a>):
+ * a node asks peers to dial it back and learns from their answers whether it is publicly
+ * reachable. {@link io.mycel.net.autonat.AutoNatServer} answers such requests within limits,
+ * {@link io.mycel.net.autonat.AutoNatClient} sends them, {@link
+ * io.mycel.net.autonat.ReachabilityTracker} turns answers into a status with a confidence, and
+ * {@link io.mycel.net.autonat.AutoNatService} ties them to a host.
+ */
+package io.mycel.net.autonat;
