@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       KeyCommand.class,
       NameCommand.class,
       NetCommand.class,
+      SiteCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

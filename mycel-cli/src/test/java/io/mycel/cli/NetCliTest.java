@@ -29,6 +29,7 @@ class NetCliTest {
     NodeConfig config = home.loadConfig()
         .withListen(List.of("/ip4/127.0.0.1/tcp/0"))
         .withGateway("")
+        .withApi("")
         .withNat(new NodeConfig.Nat(true, true, true, true));
     config.write(home.configFile());
     return home;

@@ -156,7 +156,10 @@ public final class Devnet implements AutoCloseable {
       }
       NodeConfig config = stored.withListen(List.of(LOOPBACK_ANY_PORT))
           .withGateway(LOOPBACK_ANY_PORT)
-          .withBootstrap(bootstrap);
+          .withApi(LOOPBACK_ANY_PORT)
+          .withBootstrap(bootstrap)
+          // A devnet is a network of its own: mDNS would merge it with others on the machine.
+          .withDiscovery(new NodeConfig.Discovery(false, stored.discovery().mdnsIntervalMs()));
       return new Member(number, Daemon.start(home, config));
     }
 
@@ -197,8 +200,23 @@ public final class Devnet implements AutoCloseable {
       return "http://" + address.getHostString() + ":" + address.getPort();
     }
 
+    /** The HTTP API's base URL, e.g. {@code http://127.0.0.1:41235}. */
+    public String apiUrl() {
+      return daemon.apiUrl();
+    }
+
+    /** The dashboard's URL: the API's root, {@code apiUrl() + "/"}. */
+    public String dashboardUrl() {
+      return daemon.apiUrl() + "/";
+    }
+
     public Node node() {
       return daemon.node();
+    }
+
+    /** The daemon running this node: its metrics, bandwidth history and services. */
+    public Daemon daemon() {
+      return daemon;
     }
 
     public Repo repo() {

@@ -21,12 +21,18 @@ import io.mycel.net.relay.RelayService;
 import io.mycel.routing.ipns.IpnsRecordValidator;
 import io.mycel.routing.kad.KadConfig;
 import io.mycel.routing.kad.KadDht;
+import io.mycel.routing.mdns.DiscoveredPeer;
+import io.mycel.routing.mdns.MdnsConfig;
+import io.mycel.routing.mdns.MdnsDiscovery;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +55,8 @@ public final class Node implements AutoCloseable {
   private final RelayClient relayClient;
   private RelayService relayService;
   private final CompletableFuture<Void> joined = new CompletableFuture<>();
+  private final Set<PeerId> mdnsDialing = ConcurrentHashMap.newKeySet();
+  private MdnsDiscovery mdns;
 
   private Node(NettyHost host, Blockstore blocks, Path dhtDir, NodeConfig.Nat nat) {
     this.host = host;
@@ -141,12 +149,84 @@ public final class Node implements AutoCloseable {
         });
   }
 
+  /**
+   * Starts finding peers on the local network by mDNS and announcing this node there: each peer
+   * found that is not connected is dialed with its announced id (which the handshake checks),
+   * then kept in the peer store and the DHT routing table.
+   *
+   * @throws IOException if no interface can join the multicast group
+   * @throws IllegalStateException if mDNS already runs
+   */
+  public synchronized MdnsDiscovery startMdns(MdnsConfig config) throws IOException {
+    if (mdns != null) {
+      throw new IllegalStateException("mDNS discovery already runs on this node");
+    }
+    mdns = MdnsDiscovery.start(peerId(), this::dialableAddresses, config, this::discovered);
+    return mdns;
+  }
+
+  /**
+   * Whether one of the listen addresses is reachable from other machines: not a loopback address
+   * (the daemon runs mDNS only then, so that nodes on loopback, as in tests, stay apart).
+   */
+  public boolean listensBeyondLoopback() {
+    for (Multiaddr address : host.listenAddresses()) {
+      try {
+        if (!address.toSocketAddress().getAddress().isLoopbackAddress()) {
+          return true;
+        }
+      } catch (RuntimeException notIp) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The running mDNS discovery, if {@link #startMdns} was called. */
+  public synchronized java.util.Optional<MdnsDiscovery> mdns() {
+    return java.util.Optional.ofNullable(mdns);
+  }
+
+  private void discovered(DiscoveredPeer peer) {
+    if (!host.connections(peer.peerId()).isEmpty() || !mdnsDialing.add(peer.peerId())) {
+      return;
+    }
+    LOG.debug("mDNS: found {} at {}", peer.peerId(), peer.addresses());
+    dialDiscovered(peer, 0).whenComplete((id, e) -> {
+      mdnsDialing.remove(peer.peerId());
+      Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+          ? e.getCause() : e;
+      if (cause instanceof io.mycel.net.PeerIdMismatchException) {
+        LOG.warn("mDNS: the peer announced as {} at {} is another peer: {}", peer.peerId(),
+            peer.addresses(), cause.getMessage());
+      } else if (e != null) {
+        LOG.debug("mDNS: {} unreachable at {}: {}", peer.peerId(), peer.addresses(), e.getMessage());
+      } else {
+        host.peerStore().addAddresses(id, peer.addresses());
+        LOG.info("mDNS: connected to {}", id);
+      }
+    });
+  }
+
+  /** Tries the announced addresses in turn; the id of the first that answers as the peer. */
+  private CompletableFuture<PeerId> dialDiscovered(DiscoveredPeer peer, int index) {
+    return dht.addBootstrapPeer(peer.addresses().get(index).withPeerId(peer.peerId()))
+        .exceptionallyCompose(e -> index + 1 < peer.addresses().size()
+            ? dialDiscovered(peer, index + 1)
+            : CompletableFuture.failedFuture(e));
+  }
+
   public Host host() {
     return host;
   }
 
   public PeerId peerId() {
     return host.peerId();
+  }
+
+  /** Bytes and streams of this node's connections, per protocol and in total. */
+  public io.mycel.net.host.Traffic traffic() {
+    return host.traffic();
   }
 
   public IdentifyService identify() {
@@ -224,6 +304,11 @@ public final class Node implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (this) {
+      if (mdns != null) {
+        mdns.close();
+      }
+    }
     if (autoRelay != null) {
       autoRelay.close();
     }

@@ -26,8 +26,14 @@ import java.util.stream.Collectors;
  * default out; an unknown key or a bad value refuses start-up with a message naming the key.
  */
 public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway gateway,
-    List<String> bootstrap, Relay relay, Nat nat) {
+    List<String> bootstrap, Discovery discovery, Api api, Nat nat, Relay relay) {
   public static final int DEFAULT_SWARM_PORT = 4101;
+
+  /** A config with the default {@link Discovery} and {@link Api}. */
+  public NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway gateway,
+      List<String> bootstrap) {
+    this(swarm, limits, storage, gateway, bootstrap, null, null, null, null);
+  }
 
   /** Where the node listens for peers. */
   public record Swarm(List<String> listen) {
@@ -96,9 +102,18 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
    * The HTTP gateway of the daemon.
    *
    * @param listen a TCP multiaddr, e.g. {@code /ip4/127.0.0.1/tcp/8180}; empty for no gateway
+   * @param cacheQuotaBytes most bytes of unpinned blocks (what the gateway fetched) kept as a
+   *     cache; the least recently used are evicted beyond it, pinned blocks never; 0 for no
+   *     limit but {@code storage.quotaBytes}
    */
-  public record Gateway(String listen) {
+  public record Gateway(String listen, long cacheQuotaBytes) {
     public static final int DEFAULT_PORT = 8180;
+    public static final long DEFAULT_CACHE_QUOTA_BYTES = 1024L * 1024 * 1024;
+
+    /** A gateway on {@code listen} with the default cache quota. */
+    public Gateway(String listen) {
+      this(listen, DEFAULT_CACHE_QUOTA_BYTES);
+    }
 
     public Gateway {
       if (listen == null) {
@@ -112,10 +127,100 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
               + e.getMessage());
         }
       }
+      if (cacheQuotaBytes < 0) {
+        throw new IllegalArgumentException("gateway.cacheQuotaBytes: must be 0 (no limit) or more,"
+            + " was " + cacheQuotaBytes);
+      }
     }
 
     public static Gateway defaults() {
       return new Gateway("/ip4/127.0.0.1/tcp/" + DEFAULT_PORT);
+    }
+  }
+
+  /**
+   * How the daemon finds peers besides its bootstrap peers.
+   *
+   * @param mdns announce this node and find others on the local network by multicast DNS
+   * @param mdnsIntervalMs how often the local network is asked for peers
+   */
+  public record Discovery(boolean mdns, long mdnsIntervalMs) {
+    public static final long DEFAULT_MDNS_INTERVAL_MS = 10_000;
+
+    public Discovery {
+      if (mdnsIntervalMs <= 0) {
+        throw new IllegalArgumentException("discovery.mdnsIntervalMs: must be a positive number, was "
+            + mdnsIntervalMs);
+      }
+    }
+
+    public static Discovery defaults() {
+      return new Discovery(true, DEFAULT_MDNS_INTERVAL_MS);
+    }
+  }
+
+  /**
+   * The HTTP API of the daemon (what the CLI talks to while the daemon runs).
+   *
+   * @param listen a TCP multiaddr, e.g. {@code /ip4/127.0.0.1/tcp/7070}; empty for no API
+   * @param token the bearer token the API requires ({@code Authorization: Bearer TOKEN}); empty
+   *     for none, which is allowed only while {@code listen} is a loopback address
+   */
+  public record Api(String listen, String token) {
+    public static final int DEFAULT_PORT = 7070;
+
+    public Api {
+      if (listen == null) {
+        throw new IllegalArgumentException("api.listen: must be a multiaddr, or \"\" for none");
+      }
+      if (token == null) {
+        throw new IllegalArgumentException("api.token: must be a string, \"\" for none");
+      }
+      java.net.InetSocketAddress at = null;
+      if (!listen.isEmpty()) {
+        try {
+          Multiaddr address = Multiaddr.parse(listen);
+          if (!address.toString().matches("/ip[46]/[^/]+/tcp/\\d+")) {
+            throw new IllegalArgumentException("it must be /ip4/ADDRESS/tcp/PORT or "
+                + "/ip6/ADDRESS/tcp/PORT");
+          }
+          at = address.toSocketAddress();
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException("api.listen: invalid TCP multiaddr \"" + listen + "\": "
+              + e.getMessage());
+        }
+      }
+      if (!token.isEmpty() && (token.length() < 16 || !token.matches("[\\x21-\\x7e]+"))) {
+        throw new IllegalArgumentException("api.token: must be at least 16 printable characters "
+            + "without spaces (e.g. from `openssl rand -hex 32`)");
+      }
+      if (at != null && token.isEmpty()
+          && (at.getAddress() == null || !at.getAddress().isLoopbackAddress())) {
+        throw new IllegalArgumentException("api.token: required when api.listen (\"" + listen
+            + "\") is not a loopback address; set a token or listen on /ip4/127.0.0.1");
+      }
+    }
+
+    public static Api defaults() {
+      return new Api("/ip4/127.0.0.1/tcp/" + DEFAULT_PORT, "");
+    }
+  }
+
+  /**
+   * Reachability behind NATs.
+   *
+   * @param autonat answer AutoNAT dial-back requests and probe this node's own reachability
+   * @param autonatPrivateAddresses let the AutoNAT server dial back private and loopback
+   *     addresses (for networks that are private as a whole, such as a devnet)
+   * @param autoRelay when AutoNAT finds this node private, reserve on relays (the static relays
+   *     of the relay section first, then known peers offering the hop protocol) and advertise the
+   *     circuit addresses
+   * @param holePunching upgrade relayed connections to direct ones with DCUtR
+   */
+  public record Nat(boolean autonat, boolean autonatPrivateAddresses, boolean autoRelay,
+      boolean holePunching) {
+    public static Nat defaults() {
+      return new Nat(true, false, true, true);
     }
   }
 
@@ -194,42 +299,18 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
     }
   }
 
-  /**
-   * Reachability behind NATs.
-   *
-   * @param autonat answer AutoNAT dial-back requests and probe this node's own reachability
-   * @param autonatPrivateAddresses let the AutoNAT server dial back private and loopback
-   *     addresses (for networks that are private as a whole, such as a devnet)
-   * @param autoRelay when AutoNAT finds this node private, reserve on relays (the static relays
-   *     of the relay section first, then known peers offering the hop protocol) and advertise the
-   *     circuit addresses
-   * @param holePunching upgrade relayed connections to direct ones with DCUtR
-   */
-  public record Nat(boolean autonat, boolean autonatPrivateAddresses, boolean autoRelay,
-      boolean holePunching) {
-    public static Nat defaults() {
-      return new Nat(true, false, true, true);
-    }
-  }
-
-  /** A config with the relay and nat sections' defaults. */
-  public NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway gateway,
-      List<String> bootstrap) {
-    this(swarm, limits, storage, gateway, bootstrap, null, null);
-  }
-
-  /** A config with the nat section's defaults. */
-  public NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway gateway,
-      List<String> bootstrap, Relay relay) {
-    this(swarm, limits, storage, gateway, bootstrap, relay, null);
-  }
-
   public NodeConfig {
-    if (relay == null) {
-      relay = Relay.defaults();
+    if (discovery == null) {
+      discovery = Discovery.defaults();
+    }
+    if (api == null) {
+      api = Api.defaults();
     }
     if (nat == null) {
       nat = Nat.defaults();
+    }
+    if (relay == null) {
+      relay = Relay.defaults();
     }
     if (gateway == null) {
       gateway = Gateway.defaults();
@@ -269,28 +350,53 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
         Storage.defaults(),
         Gateway.defaults(),
         List.of(),
-        Relay.defaults(),
-        Nat.defaults());
+        Discovery.defaults(),
+        Api.defaults(),
+        Nat.defaults(),
+        Relay.defaults());
   }
 
   public NodeConfig withListen(List<String> listen) {
-    return new NodeConfig(new Swarm(listen), limits, storage, gateway, bootstrap, relay, nat);
+    return new NodeConfig(new Swarm(listen), limits, storage, gateway, bootstrap, discovery, api,
+        nat, relay);
   }
 
   public NodeConfig withGateway(String listen) {
-    return new NodeConfig(swarm, limits, storage, new Gateway(listen), bootstrap, relay, nat);
+    return new NodeConfig(swarm, limits, storage, new Gateway(listen, gateway.cacheQuotaBytes()),
+        bootstrap, discovery, api, nat, relay);
+  }
+
+  public NodeConfig withGatewayCacheQuota(long cacheQuotaBytes) {
+    return new NodeConfig(swarm, limits, storage, new Gateway(gateway.listen(), cacheQuotaBytes),
+        bootstrap, discovery, api, nat, relay);
   }
 
   public NodeConfig withBootstrap(List<String> peers) {
-    return new NodeConfig(swarm, limits, storage, gateway, peers, relay, nat);
+    return new NodeConfig(swarm, limits, storage, gateway, peers, discovery, api, nat, relay);
   }
 
-  public NodeConfig withRelay(Relay relay) {
-    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, relay, nat);
+  public NodeConfig withDiscovery(Discovery discovery) {
+    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, discovery, api, nat, relay);
+  }
+
+  /** This config with the API on {@code listen} ({@code ""} for none), keeping the token. */
+  public NodeConfig withApi(String listen) {
+    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, discovery,
+        new Api(listen, api.token()), nat, relay);
   }
 
   public NodeConfig withNat(Nat settings) {
-    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, relay, settings);
+    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, discovery, api, settings,
+        relay);
+  }
+
+  public NodeConfig withApi(Api settings) {
+    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, discovery, settings, nat,
+        relay);
+  }
+
+  public NodeConfig withRelay(Relay relay) {
+    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, discovery, api, nat, relay);
   }
 
   public HostConfig toHostConfig(String agentVersion) {
@@ -326,15 +432,24 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
         }
         if (!object.has("gateway")) {
           object.set("gateway", mapper.valueToTree(Gateway.defaults()));
+        } else if (object.get("gateway") instanceof ObjectNode gatewayNode
+            && !gatewayNode.has("cacheQuotaBytes")) {
+          gatewayNode.put("cacheQuotaBytes", Gateway.DEFAULT_CACHE_QUOTA_BYTES);
         }
         if (!object.has("bootstrap")) {
           object.putArray("bootstrap");
         }
-        if (!object.has("relay")) {
-          object.set("relay", mapper.valueToTree(Relay.defaults()));
+        if (!object.has("discovery")) {
+          object.set("discovery", mapper.valueToTree(Discovery.defaults()));
+        }
+        if (!object.has("api")) {
+          object.set("api", mapper.valueToTree(Api.defaults()));
         }
         if (!object.has("nat")) {
           object.set("nat", mapper.valueToTree(Nat.defaults()));
+        }
+        if (!object.has("relay")) {
+          object.set("relay", mapper.valueToTree(Relay.defaults()));
         }
       }
       return mapper.treeToValue(tree, NodeConfig.class);

@@ -99,7 +99,7 @@ final class NettyConnection implements Connection {
     ScheduledFuture<?> deadline = resetAfterTimeout(muxed, "negotiating " + protocols);
     try {
       String chosen = Multistream.select(muxed.input(), muxed.output(), protocols);
-      return new HostStream(muxed, this, chosen);
+      return new HostStream(muxed, this, chosen, host.traffic().protocol(chosen));
     } catch (Exception e) {
       muxed.reset();
       throw e instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(e);
@@ -131,7 +131,7 @@ final class NettyConnection implements Connection {
       muxed.reset();
       return;
     }
-    HostStream stream = new HostStream(muxed, this, protocol);
+    HostStream stream = new HostStream(muxed, this, protocol, host.traffic().protocol(protocol));
     try {
       handler.get().handle(stream);
       stream.close();

@@ -84,6 +84,8 @@ public final class NettyHost implements Host {
   private final Map<PeerId, List<NettyConnection>> connections = new ConcurrentHashMap<>();
   private final AtomicInteger openChannels = new AtomicInteger();
   private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
+  private final Traffic traffic = new Traffic();
+  private final TrafficCounter trafficCounter = new TrafficCounter(traffic);
   private final StreamChannels streamChannels = new StreamChannels(blocking);
   private final List<Supplier<List<Multiaddr>>> addressSources = new CopyOnWriteArrayList<>();
   private volatile Function<Multiaddr, CompletableFuture<Connection>> circuitDialer;
@@ -147,6 +149,7 @@ public final class NettyHost implements Host {
       ch.close();
       return;
     }
+    ch.pipeline().addFirst(TrafficCounter.NAME, trafficCounter);
     upgrader.upgrade(ch, false, null).whenComplete((conn, err) -> {
       if (conn != null) {
         register(conn);
@@ -176,6 +179,7 @@ public final class NettyHost implements Host {
       }
       forPeer.add(conn);
     }
+    traffic.connectionOpened();
     peerStore.addAddresses(remote, conn.isInitiator() ? List.of(conn.remoteAddress()) : List.of());
     LOG.info("peer connected: {} at {} ({})", remote, conn.remoteAddress(),
         conn.isInitiator() ? "outbound" : "inbound");
@@ -284,6 +288,7 @@ public final class NettyHost implements Host {
             "connection limit reached (" + config.maxConnections() + ")"));
         return;
       }
+      ch.pipeline().addFirst(TrafficCounter.NAME, trafficCounter);
       CompletableFuture<NettyConnection> upgrade =
           upgrader.upgrade(ch, !asResponder, asResponder ? null : expected);
       ch.config().setAutoRead(true);
@@ -486,6 +491,11 @@ public final class NettyHost implements Host {
   @Override
   public PeerStore peerStore() {
     return peerStore;
+  }
+
+  /** Bytes and streams carried by this host's connections, per protocol and in total. */
+  public Traffic traffic() {
+    return traffic;
   }
 
   /** TCP connections open or being upgraded, as counted against {@code maxConnections}. */

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,13 +39,23 @@ final class Exchange {
   private final HttpRequest request;
   private final boolean keepAlive;
   private final int chunkBytes;
+  private final GatewayStats stats;
+  private final long arrivedNanos;
   private boolean sent;
+  private boolean recorded;
 
-  Exchange(Channel channel, HttpRequest request, int chunkBytes) {
+  /**
+   * @param stats where the response is counted once it is handed to the connection
+   * @param arrivedNanos {@link System#nanoTime()} when the request arrived
+   */
+  Exchange(Channel channel, HttpRequest request, int chunkBytes, GatewayStats stats,
+      long arrivedNanos) {
     this.channel = channel;
     this.request = request;
     this.keepAlive = HttpUtil.isKeepAlive(request);
     this.chunkBytes = chunkBytes;
+    this.stats = stats;
+    this.arrivedNanos = arrivedNanos;
   }
 
   HttpRequest request() {
@@ -68,12 +79,28 @@ final class Exchange {
 
   void sendFull(HttpResponseStatus status, HttpHeaders headers, byte[] body) {
     markSent();
+    record(status.code(), isHead() ? 0 : body.length);
     DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
         isHead() ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
     response.headers().set(headers);
     if (!status.equals(HttpResponseStatus.NOT_MODIFIED)) {
       response.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
     }
+    complete(channel.writeAndFlush(prepare(response)));
+  }
+
+  /**
+   * Sends {@code length} bytes of {@code body} from {@code offset} with the status line, in one
+   * write and without copying them (the array must not change afterwards).
+   */
+  void sendFull(HttpResponseStatus status, HttpHeaders headers, byte[] body, int offset,
+      int length) {
+    markSent();
+    DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+        isHead() || length == 0 ? Unpooled.EMPTY_BUFFER
+            : Unpooled.wrappedBuffer(body, offset, length));
+    response.headers().set(headers);
+    response.headers().set(HttpHeaderNames.CONTENT_LENGTH, length);
     complete(channel.writeAndFlush(prepare(response)));
   }
 
@@ -89,6 +116,7 @@ final class Exchange {
     }
     channel.write(prepare(response));
     if (isHead()) {
+      record(status.code(), 0);
       complete(channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
       return;
     }
@@ -99,8 +127,10 @@ final class Exchange {
         throw new IOException("body of " + request.uri() + " was " + out.bytesWritten()
             + " bytes, not the announced " + contentLength);
       }
+      record(status.code(), out.bytesWritten());
       complete(out.finish());
     } catch (IOException | RuntimeException e) {
+      record(status.code(), out.bytesWritten());
       // The status line is gone; all that is left is to cut the connection so that the client
       // sees an incomplete body rather than a wrong one.
       LOG.debug("aborting response to {} after {} bytes: {}", request.uri(), out.bytesWritten(),
@@ -108,6 +138,23 @@ final class Exchange {
       channel.flush();
       channel.close();
     }
+  }
+
+  /**
+   * Counts a request whose handling ended without a response (status 0); does nothing when its
+   * response was counted already.
+   */
+  void recordUnanswered() {
+    record(0, 0);
+  }
+
+  /** Counts the response, once, just before its last bytes go to the connection. */
+  private void record(int status, long bodyBytes) {
+    if (recorded) {
+      return;
+    }
+    recorded = true;
+    stats.record(status, bodyBytes, Duration.ofNanos(System.nanoTime() - arrivedNanos));
   }
 
   private void markSent() {
