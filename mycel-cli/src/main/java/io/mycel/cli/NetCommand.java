@@ -18,7 +18,8 @@ final class NetCommand {
 
   @Command(name = "status", description = {
       "Show the running daemon's reachability (AutoNAT: public, private or unknown, with its"
-          + " confidence), the addresses peers observe it at, its listen addresses and connections."})
+          + " confidence), the addresses peers observe it at, its listen addresses and connections,"
+          + " the relay reservations it holds, hole punches, and what it relays for others."})
   static final class Status implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin HomeOption homeOption;
@@ -47,7 +48,18 @@ final class NetCommand {
           + (s.publicAddress() == null ? "" : ", dialed back at " + s.publicAddress()));
       out.println("connections:   " + s.connections() + " to " + s.peers() + " peers, "
           + s.autonatServers() + " of them AutoNAT servers");
+      out.println("relayed:       " + s.relayedConnections() + " of the connections run through a relay");
+      out.println("hole punches:  " + s.holePunches() + " succeeded, " + s.holePunchFailures() + " failed");
       out.println("autonat served: " + s.autonatAnswered() + " dial-backs, " + s.autonatRefused() + " refused");
+      if (s.relay() != null) {
+        out.println("relay service: " + s.relay().reservations() + " reservations, " + s.relay().circuits()
+            + " open circuits, " + s.relay().relayedBytes() + " bytes relayed");
+      }
+      out.println("reservations held:" + (s.reservations().isEmpty() ? " none" : ""));
+      for (NetStatus.Reservation r : s.reservations()) {
+        out.println("  on " + r.relay() + " until " + r.expires());
+        r.addresses().forEach(a -> out.println("    " + a));
+      }
       list(out, "observed addresses", s.observedAddresses());
       list(out, "listen addresses", s.listenAddresses());
       out.println("as of " + s.updatedAt());

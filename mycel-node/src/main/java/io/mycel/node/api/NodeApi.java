@@ -26,6 +26,7 @@ import io.mycel.net.ping.PingService;
 import io.mycel.node.Daemon;
 import io.mycel.node.Keystore;
 import io.mycel.node.Names;
+import io.mycel.node.NetStatus;
 import io.mycel.node.NetworkBlockstore;
 import io.mycel.node.Node;
 import io.mycel.node.Repo;
@@ -114,6 +115,7 @@ public final class NodeApi {
     routes.add("POST", p + "name/publish", api::namePublish);
     routes.add("GET", p + "name/resolve", api::nameResolve);
     routes.add("GET", p + "stats", r -> api.stats());
+    routes.add("GET", p + "net/status", r -> ApiResponse.json(NetStatus.of(daemon.node())));
   }
 
   private ApiResponse id() {
