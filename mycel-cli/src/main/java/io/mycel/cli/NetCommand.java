@@ -1,7 +1,10 @@
 package io.mycel.cli;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mycel.node.NetStatus;
 import io.mycel.node.NodeHome;
+import io.mycel.sdk.MycelClient;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
@@ -27,10 +30,22 @@ final class NetCommand {
     @Option(names = "--json", description = "Print as JSON.")
     boolean json;
 
+    private static final ObjectMapper STATUS_JSON = new ObjectMapper()
+        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
     @Override
     public Integer call() throws Exception {
       NodeHome home = homeOption.home();
-      Optional<NetStatus> status = NetStatus.read(home);
+      Optional<NetStatus> status;
+      Optional<MycelClient> api = Cli.daemon(home, "net status", true);
+      if (api.isPresent()) {
+        try (MycelClient client = api.get()) {
+          status = Optional.of(STATUS_JSON.treeToValue(client.netStatus(), NetStatus.class));
+        }
+      } else {
+        // A daemon without an API still keeps its status file up to date.
+        status = NetStatus.read(home);
+      }
       if (status.isEmpty()) {
         spec.commandLine().getErr().println("error: no Mycel daemon is running on " + home.dir()
             + "; start one with 'mycel daemon'");

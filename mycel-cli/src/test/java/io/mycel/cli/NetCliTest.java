@@ -53,7 +53,7 @@ class NetCliTest {
     relayConfig.withRelay(new NodeConfig.Relay(true, 3600, 8, 8, 8, 8, 120, 1 << 20, false, 1 << 20, List.of()))
         .write(homeA.configFile());
     try (Daemon a = Daemon.start(homeA, homeA.loadConfig())) {
-      NodeConfig reserving = homeB.loadConfig().withRelay(new NodeConfig.Relay(false, 3600, 8, 8, 8, 8,
+      NodeConfig reserving = homeB.loadConfig().withApi("/ip4/127.0.0.1/tcp/0").withRelay(new NodeConfig.Relay(false, 3600, 8, 8, 8, 8,
           120, 1 << 20, false, 1 << 20, List.of(a.node().dialableAddresses().get(0).toString())));
       reserving.write(homeB.configFile());
       try (Daemon b = Daemon.start(homeB, homeB.loadConfig())) {
