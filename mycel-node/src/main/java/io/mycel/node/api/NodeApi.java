@@ -42,7 +42,6 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -78,7 +77,6 @@ public final class NodeApi {
   private final Names names;
   private final Keystore keys;
   private final Blockstore readThrough;
-  private final Instant started = Instant.now();
 
   private NodeApi(Daemon daemon) {
     this.daemon = daemon;
@@ -114,7 +112,7 @@ public final class NodeApi {
     routes.add("POST", p + "key/rm", api::keyRm);
     routes.add("POST", p + "name/publish", api::namePublish);
     routes.add("GET", p + "name/resolve", api::nameResolve);
-    routes.add("GET", p + "stats", r -> api.stats());
+    // GET /api/v0/stats, /api/v0/stats/bandwidth and /metrics: io.mycel.node.metrics.MetricsApi
     routes.add("GET", p + "net/status", r -> ApiResponse.json(NetStatus.of(daemon.node())));
   }
 
@@ -500,20 +498,6 @@ public final class NodeApi {
     result.put("validity", record.validity().toString());
     result.put("ttlSeconds", record.ttl().toSeconds());
     return result;
-  }
-
-  private ApiResponse stats() throws IOException {
-    Node node = daemon.node();
-    List<Connection> connections = node.host().connections();
-    Map<String, Object> network = new LinkedHashMap<>();
-    network.put("connections", connections.size());
-    network.put("peers", connections.stream().map(Connection::remotePeer).distinct().count());
-    network.put("streams", connections.stream().mapToInt(Connection::streamCount).sum());
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("uptimeSeconds", Duration.between(started, Instant.now()).toSeconds());
-    m.put("network", network);
-    m.put("repo", repoStats());
-    return ApiResponse.json(m);
   }
 
   /** A {@code CID} or {@code CID/path} (optionally {@code /ipfs/}-prefixed) to the CID it names. */

@@ -369,7 +369,8 @@ class DaemonApiTest {
     }));
     Set<String> registered = new TreeSet<>();
     daemon.api().routeList().stream()
-        .filter(route -> route.path().startsWith(ApiServer.PREFIX))
+        .filter(route -> route.path().startsWith(ApiServer.PREFIX)
+            || route.path().equals(io.mycel.node.metrics.MetricsApi.METRICS_PATH))
         .forEach(route -> registered.add(route.method() + " " + route.path()));
     assertThat(documented).isEqualTo(registered);
   }
