@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * NAT traversal between separate processes on a namespace Internet (see {@link Topology}): on the
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NatTopologyTest {
 
   private static final long CIRCUIT_BYTES = 256 * 1024;
+  private static final Logger LOG = LoggerFactory.getLogger(NatTopologyTest.class);
 
   @TempDir static Path logs;
 
@@ -116,7 +119,9 @@ class NatTopologyTest {
   @Test
   @Order(2)
   void autoNatFindsHomeNodesPrivateAndTheRelayPublic() throws Exception {
+    long start = System.nanoTime();
     assertThat(awaitProbe(homeA)).matches("PRIVATE [1-9] -");
+    LOG.info("AutoNAT: home A private after {} ms", Duration.ofNanos(System.nanoTime() - start).toMillis());
     assertThat(awaitProbe(homeB)).matches("PRIVATE [1-9] -");
     assertThat(awaitProbe(relay)).matches("PUBLIC [1-9] " + publicAddress(4001).replace(".", "\\."));
   }
@@ -154,7 +159,10 @@ class NatTopologyTest {
   void holePunchMovesTheHomesToADirectConnectionAndBytesLeaveTheRelay() throws Exception {
     homeA.call("dcutr on");
 
+    long start = System.nanoTime();
     String direct = homeA.call("upgrade " + homeB.peerId());
+    LOG.info("hole punch home A -> home B took {} ms (command round trip included)",
+        Duration.ofNanos(System.nanoTime() - start).toMillis());
 
     assertThat(direct).isEqualTo("/ip4/" + topology.homes().get(1).routerWanIp() + "/tcp/4001");
     await("home B to see the direct connection", () -> homeB.call("connections " + homeA.peerId()).contains("direct"));
