@@ -277,6 +277,7 @@ public final class RelayService implements Host.ConnectionListener, AutoCloseabl
     } catch (RuntimeException e) {
       circuit.abort("failed: " + e.getMessage());
     } finally {
+      circuit.finish();
       toDestination.close();
       meter.close(counter);
       LOG.debug("circuit {} closed: {} bytes forward, {} back", counter.id,
@@ -297,6 +298,11 @@ public final class RelayService implements Host.ConnectionListener, AutoCloseabl
       this.destination = destination;
       this.counter = counter;
       this.rate = rate;
+    }
+
+    /** Marks the circuit ended, so that a cap timer firing later does nothing. */
+    void finish() {
+      aborted.set(true);
     }
 
     void abort(String why) {
