@@ -180,6 +180,14 @@ public final class MycelClient implements AutoCloseable {
     return JSON.treeToValue(getJson("id", Map.of()), Id.class);
   }
 
+  /**
+   * The node's place in the network ({@code GET net/status}): reachability, observed and listen
+   * addresses, relay reservations, hole punches, and the relay service.
+   */
+  public JsonNode netStatus() throws IOException {
+    return getJson("net/status", Map.of());
+  }
+
   /** The connected peers, each {@code {peerId, address, direction, streams}}. */
   public JsonNode peers() throws IOException {
     return getJson("peers", Map.of()).get("peers");

@@ -26,6 +26,7 @@ import io.mycel.net.ping.PingService;
 import io.mycel.node.Daemon;
 import io.mycel.node.Keystore;
 import io.mycel.node.Names;
+import io.mycel.node.NetStatus;
 import io.mycel.node.NetworkBlockstore;
 import io.mycel.node.Node;
 import io.mycel.node.Repo;
@@ -112,6 +113,7 @@ public final class NodeApi {
     routes.add("POST", p + "name/publish", api::namePublish);
     routes.add("GET", p + "name/resolve", api::nameResolve);
     // GET /api/v0/stats, /api/v0/stats/bandwidth and /metrics: io.mycel.node.metrics.MetricsApi
+    routes.add("GET", p + "net/status", r -> ApiResponse.json(NetStatus.of(daemon.node())));
   }
 
   private ApiResponse id() {
