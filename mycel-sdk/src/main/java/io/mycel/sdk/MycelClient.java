@@ -391,7 +391,10 @@ public final class MycelClient implements AutoCloseable {
     return JSON.treeToValue(getJson("name/resolve", Map.of("arg", name)), NameRecord.class);
   }
 
-  /** Network and repository figures: {@code {uptimeSeconds, network, repo}}. */
+  /**
+   * The node at a glance: {@code {peerId, peers, connections, streams, dhtPeers, store, traffic,
+   * bitswap, gateway}}.
+   */
   public JsonNode stats() throws IOException {
     return getJson("stats", Map.of());
   }

@@ -41,7 +41,6 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -77,7 +76,6 @@ public final class NodeApi {
   private final Names names;
   private final Keystore keys;
   private final Blockstore readThrough;
-  private final Instant started = Instant.now();
 
   private NodeApi(Daemon daemon) {
     this.daemon = daemon;
@@ -113,7 +111,6 @@ public final class NodeApi {
     routes.add("POST", p + "key/rm", api::keyRm);
     routes.add("POST", p + "name/publish", api::namePublish);
     routes.add("GET", p + "name/resolve", api::nameResolve);
-    routes.add("GET", p + "stats", r -> api.stats());
   }
 
   private ApiResponse id() {
@@ -210,6 +207,11 @@ public final class NodeApi {
     boolean pin = request.flag("pin", true) && !onlyHash;
     String name = request.param("name").orElse("");
     String type = request.header("Content-Type");
+    if (MultipartReader.isMultipart(type)) {
+      MultipartReader parts = MultipartReader.of(type, request.body());
+      return ApiResponse.stream(ApiResponse.NDJSON, -1, out ->
+          addParts(parts, name, options, onlyHash, pin, out));
+    }
     boolean folder = type != null && type.toLowerCase(Locale.ROOT).startsWith(TAR);
     return ApiResponse.stream(ApiResponse.NDJSON, -1, out -> {
       try {
@@ -236,21 +238,113 @@ public final class NodeApi {
         } else {
           result = repo.add(request.body(), options, onlyHash, pin, progress);
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("done", true);
-        m.put("cid", result.cid().toString());
-        m.put("name", name);
-        m.put("type", result.type().toString().toLowerCase(Locale.ROOT));
-        m.put("contentBytes", result.contentSize());
-        m.put("dagBytes", result.dagSize());
-        m.put("pinned", pin);
-        m.put("onlyHash", onlyHash);
-        line(out, m);
+        done(out, result, name, onlyHash, pin);
       } catch (IOException | RuntimeException e) {
-        line(out, ApiJson.error(e instanceof IllegalArgumentException ? 400 : 500,
-            "adding failed: " + (e.getMessage() != null ? e.getMessage() : e.toString())));
+        failed(out, e);
       }
     });
+  }
+
+  private void done(OutputStream out, ImportResult result, String name, boolean onlyHash,
+      boolean pin) {
+    if (pin) {
+      daemon.node().provide(List.of(result.cid()));
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("done", true);
+    m.put("cid", result.cid().toString());
+    m.put("name", name);
+    m.put("type", result.type().toString().toLowerCase(Locale.ROOT));
+    m.put("contentBytes", result.contentSize());
+    m.put("dagBytes", result.dagSize());
+    m.put("pinned", pin);
+    m.put("onlyHash", onlyHash);
+    line(out, m);
+  }
+
+  private static void failed(OutputStream out, Exception e) {
+    int status = e instanceof ApiException api ? api.status()
+        : e instanceof IllegalArgumentException ? 400 : 500;
+    line(out, ApiJson.error(status,
+        "adding failed: " + (e.getMessage() != null ? e.getMessage() : e.toString())));
+  }
+
+  /**
+   * A {@code multipart/form-data} upload (browsers, Kubo-style clients): each part with a file
+   * name is a file, named by its path ({@code site/css/a.css}); a single file is added as a
+   * file, several as the folder they make up.
+   */
+  private void addParts(MultipartReader parts, String name, ImportOptions options,
+      boolean onlyHash, boolean pin, OutputStream out) {
+    Path upload = daemon.home().dir().resolve(UPLOADS_DIR).resolve(UUID.randomUUID().toString());
+    try {
+      Path root = Files.createDirectories(upload.resolve("root"));
+      for (MultipartReader.Part part; (part = parts.next()) != null; ) {
+        if (part.filename() == null || part.filename().isEmpty()) {
+          continue;
+        }
+        Path target = uploadPath(root, part.filename());
+        if (part.contentType().toLowerCase(Locale.ROOT).startsWith("application/x-directory")) {
+          Files.createDirectories(target);
+          continue;
+        }
+        Files.createDirectories(target.getParent());
+        try (InputStream in = part.content()) {
+          Files.copy(in, target);
+        }
+      }
+      List<Path> top;
+      try (var children = Files.list(root)) {
+        top = children.toList();
+      }
+      if (top.isEmpty()) {
+        throw ApiException.badRequest("no files in the upload: send them as multipart/form-data "
+            + "parts with a filename");
+      }
+      Path what = top.size() == 1 ? top.get(0) : root;
+      String shown = top.size() == 1 ? what.getFileName().toString() : name;
+      if (what == root) {
+        what = Files.move(root, upload.resolve(folderName(name)));
+      }
+      boolean folder = Files.isDirectory(what);
+      ImportResult result = repo.add(what, options, onlyHash, pin, new ImportProgress() {
+        @Override
+        public void entryImported(String entry, ImportResult r) {
+          if (folder) {
+            line(out, Map.of("entry", entry, "cid", r.cid().toString()));
+          }
+        }
+      });
+      done(out, result, shown, onlyHash, pin);
+    } catch (IOException | RuntimeException e) {
+      failed(out, e);
+    } finally {
+      try {
+        deleteTree(upload);
+      } catch (IOException e) {
+        line(out, ApiJson.error(500, "cannot remove the upload folder " + upload + ": "
+            + e.getMessage()));
+      }
+    }
+  }
+
+  /** Where an uploaded file named {@code path} goes below {@code root}; never outside it. */
+  private static Path uploadPath(Path root, String path) {
+    String p = path.replace('\\', '/');
+    while (p.startsWith("./")) {
+      p = p.substring(2);
+    }
+    for (String part : p.split("/")) {
+      if (part.equals("..") || part.indexOf('\0') >= 0) {
+        throw ApiException.badRequest("refusing the uploaded file '" + path
+            + "': it points outside the upload");
+      }
+    }
+    Path target = root.resolve(p.replaceAll("^/+", "")).normalize();
+    if (!target.startsWith(root) || target.equals(root)) {
+      throw ApiException.badRequest("refusing the uploaded file '" + path + "'");
+    }
+    return target;
   }
 
   private static String folderName(String name) {
@@ -419,6 +513,9 @@ public final class NodeApi {
       }
       throw new ApiException(400, "the CAR could not be imported: " + e.getMessage(), e);
     }
+    if (pin && !imported.roots().isEmpty()) {
+      daemon.node().provide(imported.roots());
+    }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("roots", imported.roots().stream().map(Cid::toString).toList());
     m.put("blocks", imported.blocks());
@@ -498,20 +595,6 @@ public final class NodeApi {
     result.put("validity", record.validity().toString());
     result.put("ttlSeconds", record.ttl().toSeconds());
     return result;
-  }
-
-  private ApiResponse stats() throws IOException {
-    Node node = daemon.node();
-    List<Connection> connections = node.host().connections();
-    Map<String, Object> network = new LinkedHashMap<>();
-    network.put("connections", connections.size());
-    network.put("peers", connections.stream().map(Connection::remotePeer).distinct().count());
-    network.put("streams", connections.stream().mapToInt(Connection::streamCount).sum());
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("uptimeSeconds", Duration.between(started, Instant.now()).toSeconds());
-    m.put("network", network);
-    m.put("repo", repoStats());
-    return ApiResponse.json(m);
   }
 
   /** A {@code CID} or {@code CID/path} (optionally {@code /ipfs/}-prefixed) to the CID it names. */
