@@ -29,6 +29,7 @@ class NetCliTest {
     NodeConfig config = home.loadConfig()
         .withListen(List.of("/ip4/127.0.0.1/tcp/0"))
         .withGateway("")
+        .withApi("/ip4/127.0.0.1/tcp/0")
         .withNat(new NodeConfig.Nat(true, true));
     config.write(home.configFile());
     return home;

@@ -67,7 +67,7 @@ class GatewayCacheTest {
       home.init(NodeConfig.defaults());
     }
     NodeConfig config = home.loadConfig().withListen(List.of(Devnet.LOOPBACK_ANY_PORT))
-        .withGateway(Devnet.LOOPBACK_ANY_PORT).withBootstrap(bootstrap)
+        .withGateway(Devnet.LOOPBACK_ANY_PORT).withApi(Devnet.LOOPBACK_ANY_PORT).withBootstrap(bootstrap)
         .withGatewayCacheQuota(quota);
     Daemon daemon = Daemon.start(home, config);
     daemons.add(daemon);

@@ -40,7 +40,7 @@ class SiteNetworkTest {
   private Daemon start(int n, List<String> bootstrap) throws Exception {
     NodeHome home = new NodeHome(dir.resolve("node-" + n));
     NodeConfig config = NodeConfig.defaults().withListen(List.of("/ip4/127.0.0.1/tcp/0"))
-        .withGateway("/ip4/127.0.0.1/tcp/0").withBootstrap(bootstrap);
+        .withGateway("/ip4/127.0.0.1/tcp/0").withApi("/ip4/127.0.0.1/tcp/0").withBootstrap(bootstrap);
     home.init(config);
     Daemon daemon = Daemon.start(home, config);
     daemons.add(daemon);
