@@ -129,17 +129,23 @@ public final class NodeApi {
     return ApiResponse.json(result);
   }
 
+  /** One entry per connected peer (a peer may have more than one connection). */
   private ApiResponse peers() {
-    List<Map<String, Object>> peers = new ArrayList<>();
+    Map<PeerId, Map<String, Object>> byPeer = new LinkedHashMap<>();
     for (Connection connection : daemon.node().host().connections()) {
-      Map<String, Object> peer = new LinkedHashMap<>();
-      peer.put("peerId", connection.remotePeer().toString());
-      peer.put("address", connection.remoteAddress().toString());
-      peer.put("direction", connection.isInitiator() ? "outbound" : "inbound");
-      peer.put("streams", connection.streamCount());
-      peers.add(peer);
+      Map<String, Object> peer = byPeer.computeIfAbsent(connection.remotePeer(), id -> {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("peerId", id.toString());
+        row.put("address", connection.remoteAddress().toString());
+        row.put("direction", connection.isInitiator() ? "outbound" : "inbound");
+        row.put("connections", 0);
+        row.put("streams", 0);
+        return row;
+      });
+      peer.put("connections", (int) peer.get("connections") + 1);
+      peer.put("streams", (int) peer.get("streams") + connection.streamCount());
     }
-    return ApiResponse.json(Map.of("peers", peers));
+    return ApiResponse.json(Map.of("peers", List.copyOf(byPeer.values())));
   }
 
   private ApiResponse ping(ApiRequest request) throws Exception {

@@ -111,7 +111,7 @@
 
   function loadStorage() {
     return call(API.repo).then(function (s) {
-      var used = pick(s, ['usedBytes', 'RepoSize', 'repoSize', 'size']);
+      var used = pick(s, ['bytes', 'usedBytes', 'RepoSize', 'repoSize', 'size']);
       var quota = pick(s, ['quotaBytes', 'StorageMax', 'storageMax', 'quota']);
       $('storage-used').textContent = bytes(used);
       $('storage-quota').textContent = quota ? bytes(quota) : 'no quota';
