@@ -116,6 +116,35 @@ class ApiCliTest {
   }
 
   @Test
+  void getWithAPeerHasTheDaemonFetchFromIt() throws Exception {
+    NodeHome otherHome = new NodeHome(dir.resolve("other"));
+    otherHome.init(nodeHome.loadConfig());
+    Path file = dir.resolve("remote.txt");
+    Files.writeString(file, "only the other node has this");
+    String cid;
+    try (Daemon other = Daemon.start(otherHome, otherHome.loadConfig()
+        .withListen(List.of(LOOPBACK)).withGateway("").withApi(LOOPBACK))) {
+      cid = run("add", "--home", otherHome.dir().toString(), "-q", file.toString()).out().trim();
+      startDaemon(LOOPBACK);
+      Path out = dir.resolve("fetched.txt");
+      CliTest.Result r = run("get", "--home", home, "-o", out.toString(), "--peer",
+          other.node().dialableAddresses().get(0).toString(), cid);
+      assertThat(r.exitCode()).as(r.err()).isZero();
+      assertThat(out).hasContent("only the other node has this");
+    }
+  }
+
+  @Test
+  void getWithOnlyUnreachablePeersFails() throws Exception {
+    startDaemon(LOOPBACK);
+    CliTest.Result r = run("get", "--home", home, "--timeout-s", "3", "--peer",
+        "/ip4/127.0.0.1/tcp/1/p2p/" + daemon.node().peerId(),
+        "bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4");
+    assertThat(r.exitCode()).isNotZero();
+    assertThat(r.err()).contains("could reach none");
+  }
+
+  @Test
   void pinsRepoAndKeysGoThroughTheDaemon() throws Exception {
     startDaemon(LOOPBACK);
     Path file = dir.resolve("a.txt");
