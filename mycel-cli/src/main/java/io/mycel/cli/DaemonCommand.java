@@ -68,6 +68,8 @@ final class DaemonCommand implements Callable<Integer> {
         + " blocks over Bitswap");
     out.println("swarm addresses:");
     node.dialableAddresses().forEach(a -> out.println("  " + a));
+    node.mdns().ifPresent(mdns -> out.println("mDNS discovery on " + mdns.interfaces().stream()
+        .map(java.net.NetworkInterface::getName).toList()));
     if (gatewayBound != null) {
       out.println("gateway: http://" + gatewayBound.getHostString() + ":" + gatewayBound.getPort() + "/ipfs/<cid>");
     }

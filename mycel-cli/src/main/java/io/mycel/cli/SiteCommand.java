@@ -1,5 +1,6 @@
 package io.mycel.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.mycel.core.multiaddr.Multiaddr;
 import io.mycel.node.Node;
 import io.mycel.node.NodeConfig;
@@ -7,8 +8,10 @@ import io.mycel.node.NodeHome;
 import io.mycel.node.Repo;
 import io.mycel.node.gateway.GatewayOptions;
 import io.mycel.node.site.Site;
+import io.mycel.node.site.SiteFolder;
 import io.mycel.node.site.SiteUrls;
 import io.mycel.node.site.Sites;
+import io.mycel.sdk.MycelClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -56,30 +59,26 @@ final class SiteCommand {
       NodeHome home = homeOption.home();
       String siteName = Sites.checkName(name != null ? name : Sites.defaultName(folder));
       Path source = folder.toAbsolutePath().normalize();
-      Cli.refuseWhileDaemonRuns(home, "site publish");
+      var daemon = Cli.daemon(home, "site publish", false);
+      if (daemon.isPresent()) {
+        // The daemon reads the folder itself: it runs on this machine, as this user.
+        JsonNode site;
+        try (MycelClient client = daemon.get()) {
+          site = client.sitePublish(source, siteName);
+        }
+        printPublished(spec, site, json);
+        return 0;
+      }
+      SiteFolder.check(source); // before joining the network, which may take a while
       NodeConfig config = home.loadConfig();
       Sites.Published published;
       PrintWriter err = spec.commandLine().getErr();
       try (Repo repo = Repo.open(home, config); Node node = startNode(home, config, err)) {
         published = new Sites(home, repo).publish(node, source, siteName, source.toString());
       }
-      Site site = published.site();
-      SiteUrls urls = urls(site, config);
-      PrintWriter out = spec.commandLine().getOut();
-      if (json) {
-        Map<String, Object> result = describe(site, urls);
-        published.previousCid().ifPresent(c -> result.put("previousCid", c));
-        out.println(Cli.JSON.writeValueAsString(result));
-      } else {
-        out.println((published.previousCid().isPresent() ? "Updated" : "Published") + " site "
-            + site.name() + ": /ipfs/" + site.cid());
-        out.println("  name         " + site.ipnsPath() + " (sequence " + Long.toUnsignedString(site.sequence())
-            + ", stored on " + site.peers() + " DHT peer(s))");
-        printUrls(out, urls);
-      }
-      if (!site.announced()) {
-        err.println("note: " + NOT_ANNOUNCED);
-      }
+      Map<String, Object> result = published.site().describe(urls(published.site(), config));
+      published.previousCid().ifPresent(c -> result.put("previousCid", c));
+      printPublished(spec, Cli.JSON.valueToTree(result), json);
       return 0;
     }
   }
@@ -95,26 +94,33 @@ final class SiteCommand {
     @Override
     public Integer call() throws Exception {
       NodeHome home = homeOption.home();
-      NodeConfig config = home.loadConfig();
-      List<Site> sites = readSites(home);
+      List<JsonNode> sites = new ArrayList<>();
+      var daemon = Cli.daemon(home, "site ls", true);
+      if (daemon.isPresent()) {
+        try (MycelClient client = daemon.get()) {
+          client.siteLs().forEach(sites::add);
+        }
+      } else {
+        NodeConfig config = home.loadConfig();
+        for (Site site : readSites(home)) {
+          sites.add(Cli.JSON.valueToTree(site.describe(urls(site, config))));
+        }
+      }
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        List<Map<String, Object>> list = new ArrayList<>();
-        for (Site site : sites) {
-          list.add(describe(site, urls(site, config)));
-        }
-        out.println(Cli.JSON.writeValueAsString(list));
+        out.println(Cli.JSON.writeValueAsString(sites));
         return 0;
       }
       if (sites.isEmpty()) {
         out.println("no sites yet; publish a folder with `mycel site publish DIR`");
         return 0;
       }
-      for (Site site : sites) {
-        SiteUrls urls = urls(site, config);
-        out.println(site.name() + "  " + site.ipnsPath() + "  /ipfs/" + site.cid()
-            + (site.announced() ? "" : "  (not announced yet)"));
-        out.println("  " + (urls.gateway().isEmpty() ? urls.path() : urls.gateway()));
+      for (JsonNode site : sites) {
+        JsonNode urls = site.path("urls");
+        out.println(site.path("name").asText() + "  " + urls.path("path").asText() + "  /ipfs/"
+            + site.path("cid").asText() + (site.path("announced").asBoolean() ? "" : "  (not announced yet)"));
+        String gateway = urls.path("gateway").asText("");
+        out.println("  " + (gateway.isEmpty() ? urls.path("path").asText() : gateway));
       }
       return 0;
     }
@@ -140,21 +146,27 @@ final class SiteCommand {
     public Integer call() throws Exception {
       NodeHome home = homeOption.home();
       Sites.checkName(name);
-      Cli.refuseWhileDaemonRuns(home, "site rm");
-      Site removed;
-      try (Repo repo = Repo.open(home, home.loadConfig())) {
-        removed = new Sites(home, repo).remove(name, removeKey);
+      String cid;
+      var daemon = Cli.daemon(home, "site rm", false);
+      if (daemon.isPresent()) {
+        try (MycelClient client = daemon.get()) {
+          cid = client.siteRm(name, removeKey).path("cid").asText();
+        }
+      } else {
+        try (Repo repo = Repo.open(home, home.loadConfig())) {
+          cid = new Sites(home, repo).remove(name, removeKey).cid();
+        }
       }
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("removed", removed.name());
-        result.put("cid", removed.cid());
+        result.put("removed", name);
+        result.put("cid", cid);
         result.put("keyRemoved", removeKey);
         out.println(Cli.JSON.writeValueAsString(result));
       } else {
-        out.println("removed site " + removed.name() + " (" + removed.ipnsPath() + ")"
-            + (removeKey ? " and its key" : "; key " + removed.key() + " kept"));
+        out.println("removed site " + name + " (/ipfs/" + cid + " unpinned)"
+            + (removeKey ? " and its key" : "; key " + Sites.KEY_PREFIX + name + " kept"));
       }
       return 0;
     }
@@ -192,17 +204,28 @@ final class SiteCommand {
     return SiteUrls.of(site, gateway.orElse(null), GatewayOptions.DEFAULT_SUBDOMAIN_HOST);
   }
 
-  static void printUrls(PrintWriter out, SiteUrls urls) {
-    if (!urls.gateway().isEmpty()) {
-      out.println("  gateway      " + urls.gateway());
+  /** Prints a published site (as {@link Site#describe} shows it) for a person or as JSON. */
+  static void printPublished(CommandSpec spec, JsonNode site, boolean json) throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(Cli.JSON.writeValueAsString(site));
+    } else {
+      JsonNode urls = site.path("urls");
+      out.println((site.has("previousCid") ? "Updated" : "Published") + " site "
+          + site.path("name").asText() + ": /ipfs/" + site.path("cid").asText());
+      out.println("  name         " + urls.path("path").asText() + " (sequence " + site.path("sequence").asText()
+          + ", stored on " + site.path("peers").asInt() + " DHT peer(s))");
+      if (!urls.path("gateway").asText("").isEmpty()) {
+        out.println("  gateway      " + urls.path("gateway").asText());
+      }
+      if (!urls.path("subdomain").asText("").isEmpty()) {
+        out.println("  subdomain    " + urls.path("subdomain").asText());
+      }
+      out.println("  any gateway  " + urls.path("path").asText() + "  (e.g. https://GATEWAY"
+          + urls.path("path").asText() + "/)");
     }
-    if (!urls.subdomain().isEmpty()) {
-      out.println("  subdomain    " + urls.subdomain());
+    if (!site.path("announced").asBoolean()) {
+      spec.commandLine().getErr().println("note: " + NOT_ANNOUNCED);
     }
-    out.println("  any gateway  " + urls.path() + "  (e.g. https://GATEWAY" + urls.path() + "/)");
-  }
-
-  static Map<String, Object> describe(Site site, SiteUrls urls) {
-    return site.describe(urls);
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mycel.core.cid.Cid;
 import io.mycel.node.Daemon;
+import io.mycel.node.NodeConfig;
 import io.mycel.node.NodeHome;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -233,10 +234,9 @@ class ApiCliTest {
 
   @Test
   void aTokenInTheConfigIsSentByTheCli() throws Exception {
-    Path config = nodeHome.configFile();
-    Files.writeString(config, Files.readString(config).replace("\"token\" : \"\"",
-        "\"token\" : \"a-long-enough-secret-token\""));
-    assertThat(nodeHome.loadConfig().api().token()).isEqualTo("a-long-enough-secret-token");
+    NodeConfig config = nodeHome.loadConfig();
+    config.withApi(new NodeConfig.Api(LOOPBACK, "a-long-enough-secret-token"))
+        .write(nodeHome.configFile());
     startDaemon(LOOPBACK);
     Path file = dir.resolve("t.txt");
     Files.writeString(file, "with a token");

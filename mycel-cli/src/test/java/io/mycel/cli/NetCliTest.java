@@ -30,7 +30,7 @@ class NetCliTest {
         .withListen(List.of("/ip4/127.0.0.1/tcp/0"))
         .withGateway("")
         .withApi("/ip4/127.0.0.1/tcp/0")
-        .withNat(new NodeConfig.Nat(true, true));
+        .withNat(new NodeConfig.Nat(true, true, true, true));
     config.write(home.configFile());
     return home;
   }

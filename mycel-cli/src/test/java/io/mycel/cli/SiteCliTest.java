@@ -155,4 +155,28 @@ class SiteCliTest {
     assertThat(home.resolve("keys").resolve("site-my-blog.key")).doesNotExist();
     assertThat(CliTest.run("pin", "ls", "--home", home.toString()).out()).doesNotContain("bafy");
   }
+
+  @Test
+  void publishListAndRemoveGoThroughTheRunningDaemon() throws Exception {
+    Path home = home(List.of());
+    io.mycel.node.NodeHome nodeHome = new io.mycel.node.NodeHome(home);
+    try (io.mycel.node.Daemon daemon = io.mycel.node.Daemon.start(nodeHome, nodeHome.loadConfig()
+        .withListen(List.of("/ip4/127.0.0.1/tcp/0")).withGateway("/ip4/127.0.0.1/tcp/0")
+        .withApi("/ip4/127.0.0.1/tcp/0").withDiscovery(new io.mycel.node.NodeConfig.Discovery(false, 10_000)))) {
+      CliTest.Result published = CliTest.run("site", "publish", folder().toString(), "--name", "live",
+          "--home", home.toString());
+      assertThat(published.exitCode()).as(published.err()).isZero();
+      assertThat(published.out()).contains("Published site live: /ipfs/b",
+          "gateway      " + daemon.gatewayUrl() + "/ipns/k51");
+      assertThat(daemon.sites().get("live")).isPresent();
+
+      JsonNode listed = json.readTree(CliTest.run("site", "ls", "--json", "--home", home.toString()).out());
+      assertThat(listed).hasSize(1);
+      assertThat(listed.get(0).get("urls").get("gateway").asText()).startsWith(daemon.gatewayUrl());
+
+      CliTest.Result removed = CliTest.run("site", "rm", "live", "--home", home.toString());
+      assertThat(removed.exitCode()).as(removed.err()).isZero();
+      assertThat(daemon.sites().list()).isEmpty();
+    }
+  }
 }

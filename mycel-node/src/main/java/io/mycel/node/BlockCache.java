@@ -56,6 +56,9 @@ import org.slf4j.LoggerFactory;
  * {@link #announceThrough}) and listed by {@link #roots()} for the reprovider while its block
  * stays; once evicted it is no longer announced (records others hold expire after 48 h).
  *
+ * <p>The {@link #HOT_BYTES} most recently read blocks are also kept in memory (verified when
+ * read from disk), so a hot file is served without reading or hashing its blocks again.
+ *
  * <p>Blocks found pinned at an eviction leave the accounting: they are not cache, and reading
  * them does not count them again (a block unpinned later is left to the garbage collector, and
  * counted again from the next start).
@@ -69,6 +72,10 @@ public final class BlockCache implements AutoCloseable {
   public static final double LOW_WATER = 0.95;
   /** How long an eviction waits for open add sessions before it gives up until the next one. */
   static final Duration ADD_SESSION_WAIT = Duration.ofSeconds(10);
+  /** Bytes of recently read blocks kept in memory, so hot content is served without disk reads. */
+  public static final long HOT_BYTES = 32L * 1024 * 1024;
+  /** Largest block kept in memory. */
+  static final int MAX_HOT_BLOCK = 2 * 1024 * 1024;
   /** Passes an eviction makes when blocks found pinned change the sums. */
   private static final int MAX_PASSES = 3;
 
@@ -92,6 +99,9 @@ public final class BlockCache implements AutoCloseable {
     return t;
   });
   private final Tracking tracking = new Tracking();
+  /** Recently read blocks, verified when read from disk; least recently read first. */
+  private final LinkedHashMap<Multihash, byte[]> hot = new LinkedHashMap<>(64, 0.75f, true);
+  private long hotBytes;
   private volatile Consumer<List<Cid>> announcer = roots -> {};
   private volatile boolean closed;
 
@@ -220,6 +230,7 @@ public final class BlockCache implements AutoCloseable {
       synchronized (lock) {
         for (Multihash key : eviction.evicted().keySet()) {
           forget(key);
+          unhot(key);
         }
         for (Multihash key : eviction.pinned()) {
           forget(key);
@@ -245,6 +256,36 @@ public final class BlockCache implements AutoCloseable {
     }
     writeIndex();
     return total;
+  }
+
+  private byte[] hotGet(Multihash key) {
+    synchronized (lock) {
+      return hot.get(key);
+    }
+  }
+
+  private void hotPut(Multihash key, byte[] data) {
+    if (data.length > MAX_HOT_BLOCK) {
+      return;
+    }
+    synchronized (lock) {
+      if (hot.put(key, data) == null) {
+        hotBytes += data.length;
+      }
+      var it = hot.entrySet().iterator();
+      while (hotBytes > HOT_BYTES && it.hasNext()) {
+        hotBytes -= it.next().getValue().length;
+        it.remove();
+      }
+    }
+  }
+
+  /** Under the lock. */
+  private void unhot(Multihash key) {
+    byte[] data = hot.remove(key);
+    if (data != null) {
+      hotBytes -= data.length;
+    }
   }
 
   private void forget(Multihash key) {
@@ -294,6 +335,7 @@ public final class BlockCache implements AutoCloseable {
   private void removed(Multihash key) {
     synchronized (lock) {
       forget(key);
+      unhot(key);
     }
     pinned.remove(key);
     roots.remove(key);
@@ -383,11 +425,19 @@ public final class BlockCache implements AutoCloseable {
       used(block.cid().multihash(), block.size());
     }
 
+    /** Blocks read recently come from memory; the array returned must not be changed. */
     @Override
     public Optional<byte[]> get(Cid cid) throws IOException {
+      Multihash key = cid.multihash();
+      byte[] inMemory = hotGet(key);
+      if (inMemory != null) {
+        used(key, inMemory.length);
+        return Optional.of(inMemory);
+      }
       Optional<byte[]> data = store.get(cid);
       if (data.isPresent()) {
-        used(cid.multihash(), data.get().length);
+        hotPut(key, data.get());
+        used(key, data.get().length);
       }
       return data;
     }

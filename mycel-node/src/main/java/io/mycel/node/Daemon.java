@@ -7,8 +7,8 @@ import io.mycel.node.api.NodeApi;
 import io.mycel.node.gateway.Gateway;
 import io.mycel.node.gateway.GatewayOptions;
 import io.mycel.node.site.Dashboard;
-import io.mycel.node.site.SiteApi;
 import io.mycel.node.site.SiteAnnouncer;
+import io.mycel.node.site.SiteApi;
 import io.mycel.node.site.Sites;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -48,8 +48,8 @@ public final class Daemon implements AutoCloseable {
   private InetSocketAddress gatewayAddress;
   private ApiServer api;
   private java.util.concurrent.ScheduledExecutorService netStatus;
-  private io.mycel.node.metrics.NodeMetrics metrics;
   private io.mycel.node.metrics.BandwidthSampler bandwidth;
+  private io.mycel.node.metrics.NodeMetrics metrics;
   private Sites sites;
   private SiteAnnouncer siteAnnouncer;
 
@@ -98,7 +98,10 @@ public final class Daemon implements AutoCloseable {
     node.autonat().addListener(status -> netStatus.execute(this::writeNetStatus));
     republisher = Republisher.start(node, new Names(home), new Keystore(home),
         Republisher.Options.DEFAULT);
-    if (config.discovery().mdns()) {
+    if (config.discovery().mdns() && !node.listensBeyondLoopback()) {
+      LOG.info("mDNS discovery is off: the node listens on loopback only, which no other machine"
+          + " of the network can reach");
+    } else if (config.discovery().mdns()) {
       try {
         node.startMdns(io.mycel.routing.mdns.MdnsConfig.DEFAULT.withInterval(
             java.time.Duration.ofMillis(config.discovery().mdnsIntervalMs())));
@@ -121,7 +124,7 @@ public final class Daemon implements AutoCloseable {
     }
     sites = new Sites(home, repo);
     siteAnnouncer = SiteAnnouncer.start(node, sites);
-    metrics = new io.mycel.node.metrics.NodeMetrics(node, repo, gateway);
+    metrics = new io.mycel.node.metrics.NodeMetrics(node, repo, gateway, cache);
     bandwidth = new io.mycel.node.metrics.BandwidthSampler(node.traffic()::connections,
         java.time.Clock.systemUTC()).start();
     if (!config.api().listen().isEmpty()) {
@@ -130,7 +133,7 @@ public final class Daemon implements AutoCloseable {
       NodeApi.register(api.routes(), this);
       io.mycel.node.metrics.MetricsApi.register(api.routes(), this);
       SiteApi.register(api.routes(), this);
-      Dashboard.register(api.routes(), this);
+      Dashboard.register(api.routes());
     }
     daemonFile.publish(new DaemonFile.Info(ProcessHandle.current().pid(), node.peerId().toString(),
         node.dialableAddresses().stream().map(Object::toString).toList(),
@@ -217,6 +220,11 @@ public final class Daemon implements AutoCloseable {
     return node;
   }
 
+  /** The sites this home publishes (see {@code mycel site}). */
+  public Sites sites() {
+    return sites;
+  }
+
   public Gateway gateway() {
     return gateway;
   }
@@ -252,11 +260,6 @@ public final class Daemon implements AutoCloseable {
    */
   public ApiServer api() {
     return api;
-  }
-
-  /** The sites this home publishes (see {@code mycel site}). */
-  public Sites sites() {
-    return sites;
   }
 
   /** The API's base URL (e.g. {@code http://127.0.0.1:7070}), or null when it runs none. */

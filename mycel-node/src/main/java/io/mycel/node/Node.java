@@ -9,9 +9,15 @@ import io.mycel.core.peer.PeerId;
 import io.mycel.net.Host;
 import io.mycel.net.autonat.AutoNatConfig;
 import io.mycel.net.autonat.AutoNatService;
+import io.mycel.net.autorelay.AutoRelay;
+import io.mycel.net.autorelay.AutoRelayConfig;
+import io.mycel.net.dcutr.DcutrConfig;
+import io.mycel.net.dcutr.DcutrService;
 import io.mycel.net.host.NettyHost;
 import io.mycel.net.identify.IdentifyService;
 import io.mycel.net.ping.PingService;
+import io.mycel.net.relay.RelayClient;
+import io.mycel.net.relay.RelayService;
 import io.mycel.routing.ipns.IpnsRecordValidator;
 import io.mycel.routing.kad.KadConfig;
 import io.mycel.routing.kad.KadDht;
@@ -24,12 +30,16 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running Mycel node: the libp2p host with identify, ping, Bitswap and the Kademlia DHT. */
+/**
+ * A running Mycel node: the libp2p host with identify, ping, Bitswap, the Kademlia DHT and
+ * Circuit Relay v2 (the client always, the relay when configured).
+ */
 public final class Node implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 
@@ -40,6 +50,10 @@ public final class Node implements AutoCloseable {
   private final Bitswap bitswap;
   private final KadDht dht;
   private final AutoNatService autonat;
+  private AutoRelay autoRelay;
+  private DcutrService dcutr;
+  private final RelayClient relayClient;
+  private RelayService relayService;
   private final CompletableFuture<Void> joined = new CompletableFuture<>();
   private final Set<PeerId> mdnsDialing = ConcurrentHashMap.newKeySet();
   private MdnsDiscovery mdns;
@@ -56,6 +70,7 @@ public final class Node implements AutoCloseable {
     this.autonat = new AutoNatService(host, AutoNatConfig.DEFAULT
         .withServe(nat.autonat())
         .withPrivateAddresses(nat.autonatPrivateAddresses()));
+    this.relayClient = new RelayClient(host);
   }
 
   /** Starts a node that serves no stored content (its block store is in memory). */
@@ -84,9 +99,24 @@ public final class Node implements AutoCloseable {
     node.bitswap.start();
     node.dht.start();
     host.registry().onChange(node.identify::pushAll);
+    node.relayClient.start();
+    node.relayClient.onChange(node.identify::pushAll);
+    if (config.relay().enabled()) {
+      node.relayService = new RelayService(host, config.relay().toLimits()).start();
+    }
     host.start();
+    node.relayClient.keepReserved(config.relay().staticRelays().stream().map(Multiaddr::parse).toList());
     if (config.nat().autonat()) {
       node.autonat.start();
+      if (config.nat().autoRelay()) {
+        node.autoRelay = new AutoRelay(host, node.relayClient, node.autonat, AutoRelayConfig.DEFAULT,
+            () -> node.identify.pushAll()).start();
+      }
+    }
+    if (config.nat().holePunching()) {
+      node.dcutr = new DcutrService(host,
+          DcutrConfig.DEFAULT.withPrivateAddresses(config.nat().autonatPrivateAddresses()),
+          node.autonat::candidateAddresses, host::dialDirect).start();
     }
     node.connectBootstrap(config.bootstrap());
     return node;
@@ -133,6 +163,23 @@ public final class Node implements AutoCloseable {
     }
     mdns = MdnsDiscovery.start(peerId(), this::dialableAddresses, config, this::discovered);
     return mdns;
+  }
+
+  /**
+   * Whether one of the listen addresses is reachable from other machines: not a loopback address
+   * (the daemon runs mDNS only then, so that nodes on loopback, as in tests, stay apart).
+   */
+  public boolean listensBeyondLoopback() {
+    for (Multiaddr address : host.listenAddresses()) {
+      try {
+        if (!address.toSocketAddress().getAddress().isLoopbackAddress()) {
+          return true;
+        }
+      } catch (RuntimeException notIp) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The running mDNS discovery, if {@link #startMdns} was called. */
@@ -202,9 +249,29 @@ public final class Node implements AutoCloseable {
     return dht;
   }
 
+  /** AutoRelay, when {@code nat.autoRelay} is set and AutoNAT runs. */
+  public Optional<AutoRelay> autoRelay() {
+    return Optional.ofNullable(autoRelay);
+  }
+
+  /** Hole punching, when {@code nat.holePunching} is set. */
+  public Optional<DcutrService> dcutr() {
+    return Optional.ofNullable(dcutr);
+  }
+
   /** AutoNAT: this node's reachability as peers see it, and the dial-back server. */
   public AutoNatService autonat() {
     return autonat;
+  }
+
+  /** Reserves on relays and dials {@code /p2p-circuit} addresses; always running. */
+  public RelayClient relayClient() {
+    return relayClient;
+  }
+
+  /** The hop side, with its meter, when {@code relay.enabled} is set. */
+  public Optional<RelayService> relayService() {
+    return Optional.ofNullable(relayService);
   }
 
   /**
@@ -242,7 +309,17 @@ public final class Node implements AutoCloseable {
         mdns.close();
       }
     }
+    if (autoRelay != null) {
+      autoRelay.close();
+    }
+    if (dcutr != null) {
+      dcutr.close();
+    }
     autonat.close();
+    relayClient.close();
+    if (relayService != null) {
+      relayService.close();
+    }
     dht.close();
     bitswap.close();
     host.close();

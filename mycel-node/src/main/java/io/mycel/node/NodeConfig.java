@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.mycel.core.multiaddr.Multiaddr;
 import io.mycel.net.host.HostConfig;
+import io.mycel.net.relay.RelayLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,13 +26,13 @@ import java.util.stream.Collectors;
  * default out; an unknown key or a bad value refuses start-up with a message naming the key.
  */
 public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway gateway,
-    List<String> bootstrap, Discovery discovery, Api api, Nat nat) {
+    List<String> bootstrap, Discovery discovery, Api api, Nat nat, Relay relay) {
   public static final int DEFAULT_SWARM_PORT = 4101;
 
   /** A config with the default {@link Discovery} and {@link Api}. */
   public NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway gateway,
       List<String> bootstrap) {
-    this(swarm, limits, storage, gateway, bootstrap, null, null, null);
+    this(swarm, limits, storage, gateway, bootstrap, null, null, null, null);
   }
 
   /** Where the node listens for peers. */
@@ -211,10 +212,90 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
    * @param autonat answer AutoNAT dial-back requests and probe this node's own reachability
    * @param autonatPrivateAddresses let the AutoNAT server dial back private and loopback
    *     addresses (for networks that are private as a whole, such as a devnet)
+   * @param autoRelay when AutoNAT finds this node private, reserve on relays (the static relays
+   *     of the relay section first, then known peers offering the hop protocol) and advertise the
+   *     circuit addresses
+   * @param holePunching upgrade relayed connections to direct ones with DCUtR
    */
-  public record Nat(boolean autonat, boolean autonatPrivateAddresses) {
+  public record Nat(boolean autonat, boolean autonatPrivateAddresses, boolean autoRelay,
+      boolean holePunching) {
     public static Nat defaults() {
-      return new Nat(true, false);
+      return new Nat(true, false, true, true);
+    }
+  }
+
+  /**
+   * Circuit Relay v2 (see docs/relay.md): whether this node relays for others and within which
+   * limits, and the relays it reserves a slot on so that others reach it through them.
+   *
+   * @param enabled relay for peers that reserve on this node (the hop side)
+   * @param circuitDurationSeconds 0 for no cap
+   * @param circuitBytes bytes per direction per circuit; 0 for no cap
+   * @param bandwidthSharing relay bulk traffic: no byte or duration cap, each circuit paced to
+   *     {@code rateBytesPerSecond} instead
+   * @param staticRelays relays ({@code /ip4/…/tcp/…/p2p/<id>}) to keep a reservation on
+   */
+  public record Relay(
+      boolean enabled,
+      long reservationTtlSeconds,
+      int maxReservations,
+      int maxReservationsPerIp,
+      int maxCircuits,
+      int maxCircuitsPerPeer,
+      long circuitDurationSeconds,
+      long circuitBytes,
+      boolean bandwidthSharing,
+      long rateBytesPerSecond,
+      List<String> staticRelays) {
+    public Relay {
+      if (reservationTtlSeconds < 1) {
+        throw new IllegalArgumentException("relay.reservationTtlSeconds: must be at least 1, was "
+            + reservationTtlSeconds);
+      }
+      notNegative(maxReservations, "relay.maxReservations");
+      notNegative(maxReservationsPerIp, "relay.maxReservationsPerIp");
+      notNegative(maxCircuits, "relay.maxCircuits");
+      notNegative(maxCircuitsPerPeer, "relay.maxCircuitsPerPeer");
+      notNegative(circuitDurationSeconds, "relay.circuitDurationSeconds");
+      notNegative(circuitBytes, "relay.circuitBytes");
+      notNegative(rateBytesPerSecond, "relay.rateBytesPerSecond");
+      if (bandwidthSharing && rateBytesPerSecond == 0) {
+        throw new IllegalArgumentException(
+            "relay.rateBytesPerSecond: bandwidth sharing needs a rate (bytes per second per circuit)");
+      }
+      staticRelays = staticRelays == null ? List.of() : List.copyOf(staticRelays);
+      for (String address : staticRelays) {
+        try {
+          if (Multiaddr.parse(address).peerId().isEmpty()) {
+            throw new IllegalArgumentException("it must end in /p2p/<relay id>");
+          }
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException("relay.staticRelays: invalid address \"" + address
+              + "\": " + e.getMessage());
+        }
+      }
+    }
+
+    private static void notNegative(long value, String key) {
+      if (value < 0) {
+        throw new IllegalArgumentException(key + ": must be 0 or more, was " + value);
+      }
+    }
+
+    /** Not relaying, no static relays; the limits a relay would use are go-libp2p's. */
+    public static Relay defaults() {
+      RelayLimits d = RelayLimits.defaults();
+      return new Relay(false, d.reservationTtl().toSeconds(), d.maxReservations(),
+          d.maxReservationsPerIp(), d.maxCircuits(), d.maxCircuitsPerPeer(),
+          d.circuitDuration().toSeconds(), d.circuitBytes(), false, RelayLimits.DEFAULT_SHARING_RATE,
+          List.of());
+    }
+
+    public RelayLimits toLimits() {
+      return new RelayLimits(Duration.ofSeconds(reservationTtlSeconds), maxReservations,
+          maxReservationsPerIp, maxCircuits, maxCircuitsPerPeer,
+          Duration.ofSeconds(circuitDurationSeconds), circuitBytes, bandwidthSharing,
+          rateBytesPerSecond);
     }
   }
 
@@ -227,6 +308,9 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
     }
     if (nat == null) {
       nat = Nat.defaults();
+    }
+    if (relay == null) {
+      relay = Relay.defaults();
     }
     if (gateway == null) {
       gateway = Gateway.defaults();
@@ -268,39 +352,51 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
         List.of(),
         Discovery.defaults(),
         Api.defaults(),
-        Nat.defaults());
+        Nat.defaults(),
+        Relay.defaults());
   }
 
   public NodeConfig withListen(List<String> listen) {
-    return new NodeConfig(new Swarm(listen), limits, storage, gateway, bootstrap, discovery, api, nat);
+    return new NodeConfig(new Swarm(listen), limits, storage, gateway, bootstrap, discovery, api,
+        nat, relay);
   }
 
   public NodeConfig withGateway(String listen) {
     return new NodeConfig(swarm, limits, storage, new Gateway(listen, gateway.cacheQuotaBytes()),
-        bootstrap, discovery, api, nat);
+        bootstrap, discovery, api, nat, relay);
   }
 
   public NodeConfig withGatewayCacheQuota(long cacheQuotaBytes) {
     return new NodeConfig(swarm, limits, storage, new Gateway(gateway.listen(), cacheQuotaBytes),
-        bootstrap, discovery, api, nat);
+        bootstrap, discovery, api, nat, relay);
   }
 
   public NodeConfig withBootstrap(List<String> peers) {
-    return new NodeConfig(swarm, limits, storage, gateway, peers, discovery, api, nat);
+    return new NodeConfig(swarm, limits, storage, gateway, peers, discovery, api, nat, relay);
   }
 
   public NodeConfig withDiscovery(Discovery discovery) {
-    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, discovery, api, nat);
+    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, discovery, api, nat, relay);
   }
 
   /** This config with the API on {@code listen} ({@code ""} for none), keeping the token. */
   public NodeConfig withApi(String listen) {
     return new NodeConfig(swarm, limits, storage, gateway, bootstrap, discovery,
-        new Api(listen, api.token()), nat);
+        new Api(listen, api.token()), nat, relay);
   }
 
   public NodeConfig withNat(Nat settings) {
-    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, discovery, api, settings);
+    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, discovery, api, settings,
+        relay);
+  }
+
+  public NodeConfig withApi(Api settings) {
+    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, discovery, settings, nat,
+        relay);
+  }
+
+  public NodeConfig withRelay(Relay relay) {
+    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, discovery, api, nat, relay);
   }
 
   public HostConfig toHostConfig(String agentVersion) {
@@ -351,6 +447,9 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
         }
         if (!object.has("nat")) {
           object.set("nat", mapper.valueToTree(Nat.defaults()));
+        }
+        if (!object.has("relay")) {
+          object.set("relay", mapper.valueToTree(Relay.defaults()));
         }
       }
       return mapper.treeToValue(tree, NodeConfig.class);

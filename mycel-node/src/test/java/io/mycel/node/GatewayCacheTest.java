@@ -67,8 +67,9 @@ class GatewayCacheTest {
       home.init(NodeConfig.defaults());
     }
     NodeConfig config = home.loadConfig().withListen(List.of(Devnet.LOOPBACK_ANY_PORT))
-        .withGateway(Devnet.LOOPBACK_ANY_PORT).withApi(Devnet.LOOPBACK_ANY_PORT).withBootstrap(bootstrap)
-        .withGatewayCacheQuota(quota);
+        .withGateway(Devnet.LOOPBACK_ANY_PORT).withBootstrap(bootstrap)
+        .withGatewayCacheQuota(quota).withApi(Devnet.LOOPBACK_ANY_PORT)
+        .withDiscovery(new NodeConfig.Discovery(false, NodeConfig.Discovery.DEFAULT_MDNS_INTERVAL_MS));
     Daemon daemon = Daemon.start(home, config);
     daemons.add(daemon);
     return daemon;

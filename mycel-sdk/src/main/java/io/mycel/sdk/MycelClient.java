@@ -399,6 +399,24 @@ public final class MycelClient implements AutoCloseable {
     return getJson("stats", Map.of());
   }
 
+  /**
+   * Publishes the folder {@code folder} on the daemon's machine as the site {@code name}
+   * ({@code POST /api/v0/site/publish?name=&arg=}); answers the site with its URLs.
+   */
+  public JsonNode sitePublish(Path folder, String name) throws IOException {
+    return postJson("site/publish", Map.of("name", name, "arg", folder.toAbsolutePath().normalize()));
+  }
+
+  /** The sites the daemon publishes, with their URLs ({@code GET /api/v0/site/ls}). */
+  public JsonNode siteLs() throws IOException {
+    return getJson("site/ls", Map.of()).path("sites");
+  }
+
+  /** Forgets the site {@code name} and unpins it, its key too when {@code removeKey}. */
+  public JsonNode siteRm(String name, boolean removeKey) throws IOException {
+    return postJson("site/rm", Map.of("arg", name, "remove-key", removeKey));
+  }
+
   private JsonNode getJson(String route, Map<String, ?> args) throws IOException {
     return json(request(route, args).GET().build());
   }

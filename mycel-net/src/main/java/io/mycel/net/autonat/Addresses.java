@@ -6,13 +6,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 
-/** What AutoNAT needs to know about an address: its IP, and whether it is a public TCP one. */
-final class Addresses {
+/** What NAT traversal needs to know about an address: its IP, and whether it is a public TCP one. */
+public final class Addresses {
 
   private Addresses() {}
 
   /** The IP of a direct {@code /ip4|ip6/.../tcp/...} address; empty for relayed or DNS ones. */
-  static Optional<InetAddress> tcpIp(Multiaddr address) {
+  public static Optional<InetAddress> tcpIp(Multiaddr address) {
     if (address == null || address.has(Protocol.P2P_CIRCUIT) || address.valueOf(Protocol.TCP).isEmpty()
         || (address.valueOf(Protocol.IP4).isEmpty() && address.valueOf(Protocol.IP6).isEmpty())) {
       return Optional.empty();
@@ -26,7 +26,7 @@ final class Addresses {
   }
 
   /** Loopback, link-local, RFC 1918, unique-local IPv6, CGNAT (100.64/10) or unspecified. */
-  static boolean isPrivate(InetAddress ip) {
+  public static boolean isPrivate(InetAddress ip) {
     if (ip.isLoopbackAddress() || ip.isLinkLocalAddress() || ip.isSiteLocalAddress()
         || ip.isAnyLocalAddress()) {
       return true;

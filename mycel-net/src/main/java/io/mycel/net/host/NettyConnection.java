@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A TCP connection secured by Noise and multiplexed by Yamux. */
+/** A TCP or relayed connection secured by Noise and multiplexed by Yamux. */
 final class NettyConnection implements Connection {
   private static final Logger LOG = LoggerFactory.getLogger(NettyConnection.class);
 
@@ -31,14 +31,14 @@ final class NettyConnection implements Connection {
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
   NettyConnection(NettyHost host, Channel channel, YamuxSession muxer, PeerId remotePeer,
-      boolean initiator) {
+      boolean initiator, Multiaddr remoteAddress, Multiaddr localAddress) {
     this.host = host;
     this.channel = channel;
     this.muxer = muxer;
     this.remotePeer = remotePeer;
     this.initiator = initiator;
-    this.remoteAddress = NettyHost.toMultiaddr(channel.remoteAddress());
-    this.localAddress = NettyHost.toMultiaddr(channel.localAddress());
+    this.remoteAddress = remoteAddress;
+    this.localAddress = localAddress;
     channel.closeFuture().addListener(f -> closeFuture.complete(null));
   }
 

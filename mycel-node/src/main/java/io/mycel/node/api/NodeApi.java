@@ -111,6 +111,7 @@ public final class NodeApi {
     routes.add("POST", p + "key/rm", api::keyRm);
     routes.add("POST", p + "name/publish", api::namePublish);
     routes.add("GET", p + "name/resolve", api::nameResolve);
+    // GET /api/v0/stats, /api/v0/stats/bandwidth and /metrics: io.mycel.node.metrics.MetricsApi
   }
 
   private ApiResponse id() {

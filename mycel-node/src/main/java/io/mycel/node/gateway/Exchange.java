@@ -89,6 +89,21 @@ final class Exchange {
     complete(channel.writeAndFlush(prepare(response)));
   }
 
+  /**
+   * Sends {@code length} bytes of {@code body} from {@code offset} with the status line, in one
+   * write and without copying them (the array must not change afterwards).
+   */
+  void sendFull(HttpResponseStatus status, HttpHeaders headers, byte[] body, int offset,
+      int length) {
+    markSent();
+    DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+        isHead() || length == 0 ? Unpooled.EMPTY_BUFFER
+            : Unpooled.wrappedBuffer(body, offset, length));
+    response.headers().set(headers);
+    response.headers().set(HttpHeaderNames.CONTENT_LENGTH, length);
+    complete(channel.writeAndFlush(prepare(response)));
+  }
+
   /** Streams a body; {@code contentLength} is -1 when unknown (chunked transfer coding). */
   void sendStream(HttpResponseStatus status, HttpHeaders headers, long contentLength, Body body) {
     markSent();

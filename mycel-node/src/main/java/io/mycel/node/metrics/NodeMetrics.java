@@ -4,6 +4,7 @@ import io.mycel.content.bitswap.BitswapStats;
 import io.mycel.content.blockstore.Blockstore;
 import io.mycel.net.Connection;
 import io.mycel.net.host.Traffic;
+import io.mycel.node.BlockCache;
 import io.mycel.node.Node;
 import io.mycel.node.Repo;
 import io.mycel.node.Version;
@@ -26,6 +27,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -55,15 +59,26 @@ public final class NodeMetrics {
   private final Node node;
   private final Repo repo;
   private final Gateway gateway;
+  private final BlockCache cache;
+  private final Clock clock;
+  private final Instant started;
 
   /**
-   * Metrics of {@code node} with its repository {@code repo}, and of {@code gateway} when not
-   * null.
+   * Metrics of {@code node} with its repository {@code repo}, of {@code gateway} when not null,
+   * and of the gateway's {@code cache} when not null.
    */
-  public NodeMetrics(Node node, Repo repo, Gateway gateway) {
+  public NodeMetrics(Node node, Repo repo, Gateway gateway, BlockCache cache) {
+    this(node, repo, gateway, cache, Clock.systemUTC());
+  }
+
+  /** As {@link #NodeMetrics(Node, Repo, Gateway, BlockCache)}, with uptime read from {@code clock}. */
+  public NodeMetrics(Node node, Repo repo, Gateway gateway, BlockCache cache, Clock clock) {
     this.node = Objects.requireNonNull(node, "node");
     this.repo = Objects.requireNonNull(repo, "repo");
     this.gateway = gateway;
+    this.cache = cache;
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.started = clock.instant();
   }
 
   /** The metrics as Prometheus text. */
@@ -86,17 +101,17 @@ public final class NodeMetrics {
   public NodeStats stats() {
     List<Connection> connections = node.host().connections();
     Map<String, Long> streamsByProtocol = new TreeMap<>();
-    long streams = 0;
     for (Map.Entry<String, Traffic.ProtocolTotals> e : node.traffic().byProtocol().entrySet()) {
       if (e.getValue().streamsOpen() > 0) {
         streamsByProtocol.put(e.getKey(), e.getValue().streamsOpen());
       }
     }
+    long streams = 0;
     for (Connection c : connections) {
       streams += c.streamCount();
     }
-    Blockstore.BlockstoreStats store = storeStats();
     Traffic.ConnectionTotals tcp = node.traffic().connections();
+    Blockstore.BlockstoreStats store = storeStats();
     BitswapStats bitswap = node.bitswap().stats();
     NodeStats.Gateway gatewayStats = null;
     if (gateway != null) {
@@ -106,13 +121,20 @@ public final class NodeMetrics {
           .mapToLong(Map.Entry::getValue).sum();
       gatewayStats = new NodeStats.Gateway(g.requests(), errors, g.bodyBytes());
     }
-    return new NodeStats(node.peerId().toString(), peers(connections), connections.size(), streams,
-        streamsByProtocol, node.dht().routingTable().size(),
-        new NodeStats.Store(store.blocks(), store.bytes(), store.quotaBytes(), repo.pins().size()),
-        new NodeStats.Traffic(tcp.bytesIn(), tcp.bytesOut()),
+    return new NodeStats(node.peerId().toString(), uptime().toSeconds(),
+        new NodeStats.Network(peers(connections), connections.size(), streams, streamsByProtocol,
+            node.dht().routingTable().size(), tcp.bytesIn(), tcp.bytesOut()),
+        new NodeStats.Repo(store.blocks(), store.bytes(), store.quotaBytes(), repo.pins().size(),
+            store.corruptBlocksRemoved()),
+        cache == null ? null : new NodeStats.Cache(cache.blocks(), cache.bytes(), cache.quotaBytes()),
         new NodeStats.Bitswap(bitswap.blocksSent(), bitswap.blocksReceived(),
             bitswap.blockBytesSent(), bitswap.blockBytesReceived()),
         gatewayStats);
+  }
+
+  /** Time since these metrics were created, with the daemon. */
+  public Duration uptime() {
+    return Duration.between(started, clock.instant());
   }
 
   private Blockstore.BlockstoreStats storeStats() {
@@ -133,6 +155,8 @@ public final class NodeMetrics {
     List<MetricSnapshot> metrics = new ArrayList<>();
     metrics.add(gauge("mycel_info", "The node's version and peer id (always 1).",
         point(Labels.of("version", Version.version(), "peer_id", node.peerId().toString()), 1)));
+    metrics.add(gauge("mycel_start_time_seconds", "When the daemon started, in seconds since the "
+        + "Unix epoch.", point(Labels.EMPTY, started.toEpochMilli() / 1000.0)));
 
     List<Connection> connections = node.host().connections();
     metrics.add(gauge("mycel_peers", "Distinct peers with an open connection.",
@@ -198,6 +222,21 @@ public final class NodeMetrics {
 
     if (gateway != null) {
       addGateway(metrics, gateway.stats());
+    }
+    if (cache != null) {
+      metrics.add(gauge("mycel_gateway_cache_blocks", "Unpinned blocks kept as the gateway's cache.",
+          point(Labels.EMPTY, cache.blocks())));
+      metrics.add(gauge("mycel_gateway_cache_size_bytes", "Bytes of the gateway's cache.",
+          point(Labels.EMPTY, cache.bytes())));
+      metrics.add(gauge("mycel_gateway_cache_quota_bytes",
+          "The most the gateway's cache keeps before evicting; 0 for no limit.",
+          point(Labels.EMPTY, cache.quotaBytes())));
+      metrics.add(counter("mycel_gateway_cache_evicted_blocks",
+          "Blocks evicted from the gateway's cache.", null,
+          count(Labels.EMPTY, cache.evictedBlocks())));
+      metrics.add(counter("mycel_gateway_cache_evicted_bytes",
+          "Bytes evicted from the gateway's cache.", Unit.BYTES,
+          count(Labels.EMPTY, cache.evictedBytes())));
     }
     return new MetricSnapshots(metrics);
   }

@@ -33,10 +33,10 @@ import java.util.Objects;
  * <ul>
  *   <li>{@code POST /api/v0/site/publish?name=SITE} with a {@code multipart/form-data} body (the
  *       dashboard's folder picker: each file as a {@code file} part, preceded by a {@code path}
- *       part giving its path inside the folder), or {@code ?path=/local/folder} naming a folder
+ *       part giving its path inside the folder), or {@code &arg=/local/folder} naming a folder
  *       on the node's machine (what {@code mycel site publish} sends);</li>
  *   <li>{@code GET /api/v0/site/ls};</li>
- *   <li>{@code POST /api/v0/site/rm?name=SITE[&remove-key=true]}.</li>
+ *   <li>{@code POST /api/v0/site/rm?arg=SITE[&remove-key=true]}.</li>
  * </ul>
  */
 public final class SiteApi {
@@ -67,10 +67,10 @@ public final class SiteApi {
     Sites.checkName(name);
     Sites.Published published;
     try {
-      if (request.param("path").isPresent()) {
-        Path folder = Path.of(request.param("path").get());
+      if (request.param("arg").isPresent()) {
+        Path folder = Path.of(request.param("arg").get());
         if (!folder.isAbsolute()) {
-          throw ApiException.badRequest("the argument 'path' must be an absolute folder path on the node's machine, was '"
+          throw ApiException.badRequest("the argument 'arg' must be an absolute folder path on the node's machine, was '"
               + folder + "'");
         }
         published = daemon.sites().publish(daemon.node(), folder, name, folder.normalize().toString());
@@ -78,7 +78,7 @@ public final class SiteApi {
         try (SiteUpload upload = receive(request, daemon.home().dir())) {
           if (upload.files() == 0) {
             throw ApiException.badRequest("no files in the upload: send the folder's files as multipart/form-data "
-                + "'file' parts, or give ?path=/local/folder");
+                + "'file' parts, or give ?arg=/local/folder");
           }
           published = daemon.sites().publish(daemon.node(), upload.folder(), name, "upload");
         }
@@ -100,7 +100,7 @@ public final class SiteApi {
   }
 
   private ApiResponse remove(ApiRequest request) throws IOException {
-    String name = Sites.checkName(request.requiredParam("name").trim());
+    String name = Sites.checkName(request.requiredParam("arg").trim());
     if (daemon.sites().get(name).isEmpty()) {
       throw ApiException.notFound("no site named '" + name + "'");
     }
@@ -117,7 +117,7 @@ public final class SiteApi {
     String type = request.header("Content-Type");
     if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data")) {
       throw ApiException.badRequest("send the folder as multipart/form-data (Content-Type was '" + type
-          + "'), or give ?path=/local/folder");
+          + "'), or give ?arg=/local/folder");
     }
     SiteUpload upload = SiteUpload.begin(homeDir);
     Path spool = Files.createDirectories(upload.folder().resolveSibling(upload.folder().getFileName() + ".parts"));

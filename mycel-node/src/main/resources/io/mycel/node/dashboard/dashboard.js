@@ -9,8 +9,7 @@
     peers: '/api/v0/peers',
     repo: '/api/v0/repo/stat',
     pins: '/api/v0/pin/ls',
-    bandwidth: '/api/v0/stats/bw',
-    bandwidthHistory: '/api/v0/stats/bw/history',
+    bandwidth: '/api/v0/stats/bandwidth',
     add: '/api/v0/add',
     sites: '/api/v0/site/ls',
     publish: '/api/v0/site/publish',
@@ -20,18 +19,31 @@
   var HOUR_MS = 3600 * 1000;
 
   var $ = function (id) { return document.getElementById(id); };
-  var samples = []; // locally measured {t, in, out} rates when the node keeps no history
 
   function call(path, options) {
     options = options || {};
     var init = { method: options.method || 'GET', headers: {} };
     if (options.form) {
       init.body = options.form;
+    } else if (options.body) {
+      init.body = options.body;
+      init.headers['Content-Type'] = 'application/octet-stream';
     }
     return fetch(path, init).then(function (response) {
       return response.text().then(function (text) {
         var body = null;
-        try { body = text ? JSON.parse(text) : null; } catch (e) { body = { message: text }; }
+        try {
+          body = text ? JSON.parse(text) : null;
+        } catch (e) {
+          // Newline-delimited JSON (progress, then the result): the last line is the answer.
+          var lines = text.trim().split('\n');
+          try { body = JSON.parse(lines[lines.length - 1]); } catch (e2) { body = { message: text }; }
+        }
+        if (response.ok && body && body.error && body.code) {
+          var failure = new Error(body.error);
+          failure.status = body.code;
+          throw failure;
+        }
         if (!response.ok) {
           var message = body && (body.message || body.error || body.Message) || response.statusText;
           var error = new Error(message);
@@ -66,7 +78,7 @@
     var units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
     var i = 0;
     while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
-    return (i === 0 ? n : n.toFixed(n < 10 ? 1 : 0)) + ' ' + units[i];
+    return (i === 0 ? Math.round(n) : n.toFixed(n < 10 ? 1 : 0)) + ' ' + units[i];
   }
 
   function short(text) {
@@ -111,7 +123,7 @@
 
   function loadStorage() {
     return call(API.repo).then(function (s) {
-      var used = pick(s, ['bytes', 'usedBytes', 'RepoSize', 'repoSize', 'size']);
+      var used = pick(s, ['bytes', 'usedBytes', 'RepoSize']);
       var quota = pick(s, ['quotaBytes', 'StorageMax', 'storageMax', 'quota']);
       $('storage-used').textContent = bytes(used);
       $('storage-quota').textContent = quota ? bytes(quota) : 'no quota';
@@ -157,43 +169,32 @@
     });
   }
 
-  // Bandwidth: the node's counters give the totals; the chart shows the node's history for the
-  // last hour when it keeps one, else the rates this page measured since it was opened.
-  var lastTotals = null;
+  // Bandwidth: the node samples its swarm traffic and keeps the last hour (GET stats/bandwidth:
+  // the rate now, the totals, and a series of averages, oldest first).
+  var recent = [];
   function loadBandwidth() {
     return call(API.bandwidth).then(function (bw) {
-      var totalIn = pick(bw, ['totalIn', 'TotalIn', 'bytesIn', 'in']);
-      var totalOut = pick(bw, ['totalOut', 'TotalOut', 'bytesOut', 'out']);
-      var rateIn = pick(bw, ['rateIn', 'RateIn']);
-      var rateOut = pick(bw, ['rateOut', 'RateOut']);
-      var now = Date.now();
-      if ((rateIn === undefined || rateOut === undefined) && lastTotals && now > lastTotals.t) {
-        var seconds = (now - lastTotals.t) / 1000;
-        rateIn = Math.max(0, (totalIn - lastTotals.in) / seconds);
-        rateOut = Math.max(0, (totalOut - lastTotals.out) / seconds);
-      }
-      lastTotals = { t: now, in: totalIn, out: totalOut };
-      $('total-in').textContent = bytes(totalIn);
-      $('total-out').textContent = bytes(totalOut);
-      $('rate-in').textContent = rateIn === undefined ? '\u2013' : bytes(rateIn) + '/s';
-      $('rate-out').textContent = rateOut === undefined ? '\u2013' : bytes(rateOut) + '/s';
-      if (rateIn !== undefined) {
-        samples.push({ t: now, in: rateIn, out: rateOut });
-        while (samples.length && samples[0].t < now - HOUR_MS) { samples.shift(); }
-      }
-      return call(API.bandwidthHistory).then(function (history) {
-        var points = Array.isArray(history) ? history : (history && (history.samples || history.points)) || [];
-        $('bw-note').textContent = 'From the node\u2019s history.';
-        drawChart(points.map(function (p) {
-          return { t: Date.parse(p.time || p.t) || p.timeMs || p.t, in: p.rateIn || p.in || 0, out: p.rateOut || p.out || 0 };
-        }));
-      }, function () {
-        $('bw-note').textContent = 'Measured by this page while it is open (the node keeps no history).';
-        drawChart(samples);
+      var now = bw.now || {};
+      $('rate-in').textContent = bytes(now.bytesInPerSecond) + '/s';
+      $('rate-out').textContent = bytes(now.bytesOutPerSecond) + '/s';
+      $('total-in').textContent = bytes(bw.totalBytesIn);
+      $('total-out').textContent = bytes(bw.totalBytesOut);
+      var series = (bw.series || []).map(function (p) {
+        return { t: p.time, in: p.bytesInPerSecond, out: p.bytesOutPerSecond };
       });
+      var points = series.length;
+      $('bw-note').textContent = points === 0
+        ? 'The node averages its traffic every ' + bw.resolutionSeconds + ' s; the first point comes soon.'
+        : points + ' point(s), one per ' + bw.resolutionSeconds + ' s.';
+      // Between the node's points, the page adds the rates it read since it was opened.
+      var since = series.length ? series[series.length - 1].t : 0;
+      recent.push({ t: Date.now(), in: now.bytesInPerSecond || 0, out: now.bytesOutPerSecond || 0 });
+      recent = recent.filter(function (p) { return p.t > since && p.t > Date.now() - HOUR_MS; });
+      drawChart(series.concat(recent));
     }, function (error) {
       $('bw-note').textContent = 'Bandwidth is not available from this node\u2019s API (' + error.message + ').';
       drawChart([]);
+      throw error;
     });
   }
 
@@ -212,10 +213,7 @@
       line.setAttribute('x1', 0); line.setAttribute('x2', W); line.setAttribute('y1', y); line.setAttribute('y2', y);
       svg.appendChild(line);
     }
-    var label = document.createElementNS(ns, 'text');
-    label.setAttribute('x', 4); label.setAttribute('y', 10);
-    label.textContent = bytes(max) + '/s';
-    svg.appendChild(label);
+    $('bw-max').textContent = bytes(max) + '/s';
     ['in', 'out'].forEach(function (key) {
       var path = points.filter(function (p) { return p.t >= now - HOUR_MS; }).map(function (p) {
         var x = W * (1 - (now - p.t) / HOUR_MS);
@@ -290,9 +288,8 @@
     var chain = Promise.resolve();
     Array.prototype.forEach.call(files, function (file) {
       chain = chain.then(function () {
-        var form = new FormData();
-        form.append('file', file, file.name);
-        return call(API.add, { method: 'POST', form: form }).then(function (r) {
+        // The API's add takes the file's bytes as the body and answers its CID.
+        return call(API.add + '?name=' + encodeURIComponent(file.name), { method: 'POST', body: file }).then(function (r) {
           added.push(el('p', {}, [document.createTextNode('Added ' + file.name + ': '),
             el('code', { text: pick(r, ['cid', 'Hash', 'hash']) })]));
         });
@@ -309,7 +306,7 @@
 
   function removeSite(name) {
     if (!window.confirm('Remove the site ' + name + '? Its content is unpinned; its key is kept.')) { return; }
-    call(API.removeSite + '?name=' + encodeURIComponent(name), { method: 'POST' }).then(refresh, function (error) {
+    call(API.removeSite + '?arg=' + encodeURIComponent(name), { method: 'POST' }).then(refresh, function (error) {
       window.alert('Could not remove ' + name + ': ' + error.message);
     });
   }

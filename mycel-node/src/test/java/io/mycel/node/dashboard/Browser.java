@@ -42,7 +42,7 @@ final class Browser {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(chromium().orElseThrow().toFile());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-        "--window-size=1280,1100", "--no-first-run", "--user-data-dir=" + profile);
+        "--window-size=1280,1400", "--no-first-run", "--user-data-dir=" + profile);
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(driver().orElseThrow().toFile())
         .usingAnyFreePort()

@@ -32,6 +32,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @Tag("browser")
 class DashboardBrowserTest {
+  /** Only the nodes of the test: no peers found on the local network. */
+  private static final NodeConfig.Discovery NO_MDNS = new NodeConfig.Discovery(false, 10_000);
   static final Path SCREENSHOTS = Path.of("target", "screenshots");
   private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -57,7 +59,7 @@ class DashboardBrowserTest {
   private Daemon start(String name, List<String> bootstrap) throws Exception {
     NodeHome home = new NodeHome(dir.resolve(name));
     NodeConfig config = NodeConfig.defaults().withListen(List.of("/ip4/127.0.0.1/tcp/0"))
-        .withGateway("/ip4/127.0.0.1/tcp/0").withApi("/ip4/127.0.0.1/tcp/0").withBootstrap(bootstrap);
+        .withGateway("/ip4/127.0.0.1/tcp/0").withApi("/ip4/127.0.0.1/tcp/0").withDiscovery(NO_MDNS).withBootstrap(bootstrap);
     home.init(config);
     Daemon daemon = Daemon.start(home, config);
     daemons.add(daemon);
@@ -65,6 +67,7 @@ class DashboardBrowserTest {
   }
 
   private void screenshot(String name) throws Exception {
+    browser.executeScript("window.scrollTo(0, 0)");
     Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
     Files.copy(shot, SCREENSHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
   }
@@ -86,6 +89,8 @@ class DashboardBrowserTest {
     assertThat(browser.findElement(By.id("addresses")).getText()).contains("/ip4/127.0.0.1/tcp/");
     waiting().until(d -> !d.findElement(By.id("storage-quota")).getText().equals("\u2013"));
     assertThat(browser.findElement(By.id("storage-used")).getText()).matches("[0-9.]+ (B|KiB|MiB)");
+    waiting().until(d -> d.findElement(By.id("total-in")).getText().matches("[0-9.]+ (B|KiB|MiB)"));
+    assertThat(browser.findElements(By.cssSelector("#bw-chart polyline"))).hasSize(2);
     waiting().until(ExpectedConditions.textToBe(By.id("status"), "online"));
     screenshot("dashboard.png");
 
@@ -105,6 +110,14 @@ class DashboardBrowserTest {
     assertThat(browser.findElement(By.id("sites")).getText()).contains("hello");
     assertThat(node.sites().get("hello")).hasValueSatisfying(s -> assertThat(s.ipnsName()).isEqualTo(ipns));
     screenshot("published.png");
+
+    Path note = Files.writeString(dir.resolve("note.txt"), "a file added through the page");
+    browser.findElement(By.id("add-files")).sendKeys(note.toString());
+    browser.findElement(By.id("add-button")).click();
+    WebElement added = waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#add-result code")));
+    io.mycel.core.cid.Cid noteCid = io.mycel.core.cid.Cid.parse(added.getText());
+    assertThat(node.repo().pins().isPinned(noteCid)).isTrue();
+    waiting().until(ExpectedConditions.textToBe(By.id("pin-count"), "2"));
 
     WebElement gatewayLink = browser.findElement(By.cssSelector("#publish-result a"));
     assertThat(gatewayLink.getAttribute("href")).isEqualTo(node.gatewayUrl() + "/ipns/" + ipns + "/");

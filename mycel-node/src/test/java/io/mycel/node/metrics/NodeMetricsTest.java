@@ -89,8 +89,9 @@ class NodeMetricsTest {
     assertThat(samples).containsKeys("mycel_peers", "mycel_connections",
         "mycel_network_bytes_total{direction=\"in\"}", "mycel_network_bytes_total{direction=\"out\"}",
         "mycel_blockstore_blocks", "mycel_blockstore_size_bytes", "mycel_blockstore_quota_bytes",
-        "mycel_pins", "mycel_bitswap_blocks_total{direction=\"sent\"}",
-        "mycel_dht_routing_table_peers", "mycel_gateway_request_duration_seconds_count");
+        "mycel_pins", "mycel_start_time_seconds", "mycel_bitswap_blocks_total{direction=\"sent\"}",
+        "mycel_dht_routing_table_peers", "mycel_gateway_request_duration_seconds_count",
+        "mycel_gateway_cache_size_bytes", "mycel_gateway_cache_evicted_blocks_total");
     assertThat(value(samples, "mycel_info{peer_id=\"" + first.peerId() + "\",version=\""
         + Version.version() + "\"}")).isEqualTo(1);
   }
@@ -141,6 +142,8 @@ class NodeMetricsTest {
         .isGreaterThanOrEqualTo(content.length);
     assertThat(value(secondAfter, "mycel_blockstore_blocks")
         - secondBefore.get("mycel_blockstore_blocks")).isEqualTo(received);
+    assertThat(value(secondAfter, "mycel_gateway_cache_blocks")
+        - secondBefore.get("mycel_gateway_cache_blocks")).isEqualTo(received);
     assertThat(bitswapBytes(secondAfter, "in") - bitswapBytes(secondBefore, "in"))
         .isGreaterThan(content.length);
     assertThat(value(secondAfter, "mycel_gateway_requests_total{code=\"200\"}")
@@ -195,19 +198,25 @@ class NodeMetricsTest {
   void statsAnswerTheDocumentedJson() throws Exception {
     JsonNode json = getJson(second.apiUrl() + "/api/v0/stats");
 
-    assertThat(json.fieldNames()).toIterable().containsExactly("peerId", "peers", "connections",
-        "streams", "streamsByProtocol", "dhtPeers", "store", "traffic", "bitswap", "gateway");
+    assertThat(json.fieldNames()).toIterable().containsExactly("peerId", "uptimeSeconds",
+        "network", "repo", "cache", "bitswap", "gateway");
     assertThat(json.get("peerId").asText()).isEqualTo(second.peerId().toString());
-    assertThat(json.get("peers").asInt()).isEqualTo(1);
-    assertThat(json.get("connections").asInt()).isEqualTo(1);
-    assertThat(json.get("dhtPeers").asInt()).isEqualTo(1);
-    assertThat(json.get("streams").isNumber()).isTrue();
-    assertThat(json.get("streamsByProtocol").isObject()).isTrue();
-    assertThat(json.get("store").fieldNames()).toIterable()
-        .containsExactly("blocks", "bytes", "quotaBytes", "pins");
-    assertThat(json.get("store").get("quotaBytes").asLong())
+    assertThat(json.get("uptimeSeconds").asLong()).isNotNegative();
+    JsonNode network = json.get("network");
+    assertThat(network.fieldNames()).toIterable().containsExactly("peers", "connections",
+        "streams", "streamsByProtocol", "dhtPeers", "bytesIn", "bytesOut");
+    assertThat(network.get("peers").asInt()).isEqualTo(1);
+    assertThat(network.get("connections").asInt()).isEqualTo(1);
+    assertThat(network.get("dhtPeers").asInt()).isEqualTo(1);
+    assertThat(network.get("streams").isNumber()).isTrue();
+    assertThat(network.get("streamsByProtocol").isObject()).isTrue();
+    assertThat(network.get("bytesIn").asLong()).isPositive();
+    assertThat(json.get("repo").fieldNames()).toIterable()
+        .containsExactly("blocks", "bytes", "quotaBytes", "pins", "corruptBlocksRemoved");
+    assertThat(json.get("repo").get("quotaBytes").asLong())
         .isEqualTo(second.repo().blocks().stats().quotaBytes());
-    assertThat(json.get("traffic").get("bytesIn").asLong()).isPositive();
+    assertThat(json.get("cache").fieldNames()).toIterable()
+        .containsExactly("blocks", "bytes", "quotaBytes");
     assertThat(json.get("bitswap").fieldNames()).toIterable()
         .containsExactly("blocksSent", "blocksReceived", "bytesSent", "bytesReceived");
     assertThat(json.get("gateway").fieldNames()).toIterable()

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The site routes of a running daemon's API, over HTTP. */
 class SiteApiTest {
+  /** Only the nodes of the test: no peers found on the local network. */
+  private static final NodeConfig.Discovery NO_MDNS = new NodeConfig.Discovery(false, 10_000);
   private static final String BOUNDARY = "----mycel-test-boundary";
 
   @TempDir Path dir;
@@ -38,7 +40,7 @@ class SiteApiTest {
   void start() throws Exception {
     NodeHome home = new NodeHome(dir.resolve("home"));
     NodeConfig config = NodeConfig.defaults().withListen(List.of("/ip4/127.0.0.1/tcp/0"))
-        .withGateway("/ip4/127.0.0.1/tcp/0").withApi("/ip4/127.0.0.1/tcp/0").withBootstrap(List.of());
+        .withGateway("/ip4/127.0.0.1/tcp/0").withApi("/ip4/127.0.0.1/tcp/0").withDiscovery(NO_MDNS).withBootstrap(List.of());
     home.init(config);
     daemon = Daemon.start(home, config);
   }
@@ -112,7 +114,7 @@ class SiteApiTest {
     Path folder = Files.createDirectories(dir.resolve("local"));
     Files.writeString(folder.resolve("index.html"), "<h1>local</h1>");
 
-    HttpResponse<String> r = post("/api/v0/site/publish?name=local&path="
+    HttpResponse<String> r = post("/api/v0/site/publish?name=local&arg="
         + URLEncoder.encode(folder.toString(), StandardCharsets.UTF_8), HttpRequest.BodyPublishers.noBody(), null);
 
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -120,7 +122,7 @@ class SiteApiTest {
     assertThat(site.get("source").asText()).isEqualTo(folder.toString());
     assertThat(sites().get(0).get("name").asText()).isEqualTo("local");
 
-    HttpResponse<String> removed = post("/api/v0/site/rm?name=local", HttpRequest.BodyPublishers.noBody(), null);
+    HttpResponse<String> removed = post("/api/v0/site/rm?arg=local", HttpRequest.BodyPublishers.noBody(), null);
     assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
     assertThat(json.readTree(removed.body()).get("keyRemoved").asBoolean()).isFalse();
     assertThat(sites()).isEmpty();
@@ -145,7 +147,7 @@ class SiteApiTest {
     Files.writeString(folder.resolve("index.html"), "<h1>loop</h1>");
     Files.createSymbolicLink(folder.resolve("self"), Path.of("."));
 
-    HttpResponse<String> r = post("/api/v0/site/publish?name=looping&path="
+    HttpResponse<String> r = post("/api/v0/site/publish?name=looping&arg="
         + URLEncoder.encode(folder.toString(), StandardCharsets.UTF_8), HttpRequest.BodyPublishers.noBody(), null);
 
     assertThat(r.statusCode()).isEqualTo(400);
@@ -170,19 +172,19 @@ class SiteApiTest {
 
   @Test
   void aRelativePathIsRefused() throws Exception {
-    HttpResponse<String> r = post("/api/v0/site/publish?name=blog&path=site", HttpRequest.BodyPublishers.noBody(), null);
+    HttpResponse<String> r = post("/api/v0/site/publish?name=blog&arg=site", HttpRequest.BodyPublishers.noBody(), null);
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(json.readTree(r.body()).get("error").asText()).contains("absolute");
   }
 
   @Test
   void removingAnUnknownSiteIs404() throws Exception {
-    HttpResponse<String> r = post("/api/v0/site/rm?name=nothing", HttpRequest.BodyPublishers.noBody(), null);
+    HttpResponse<String> r = post("/api/v0/site/rm?arg=nothing", HttpRequest.BodyPublishers.noBody(), null);
     assertThat(r.statusCode()).isEqualTo(404);
   }
 
   @Test
   void publishingIsPostOnly() throws Exception {
-    assertThat(get(daemon.apiUrl() + "/api/v0/site/publish?name=x&path=/tmp").statusCode()).isEqualTo(405);
+    assertThat(get(daemon.apiUrl() + "/api/v0/site/publish?name=x&arg=/tmp").statusCode()).isEqualTo(405);
   }
 }

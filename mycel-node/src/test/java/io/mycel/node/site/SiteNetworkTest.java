@@ -28,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("network")
 class SiteNetworkTest {
+  /** Only the nodes of the test: no peers found on the local network. */
+  private static final NodeConfig.Discovery NO_MDNS = new NodeConfig.Discovery(false, 10_000);
   @TempDir Path dir;
   private final List<Daemon> daemons = new ArrayList<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -40,7 +42,7 @@ class SiteNetworkTest {
   private Daemon start(int n, List<String> bootstrap) throws Exception {
     NodeHome home = new NodeHome(dir.resolve("node-" + n));
     NodeConfig config = NodeConfig.defaults().withListen(List.of("/ip4/127.0.0.1/tcp/0"))
-        .withGateway("/ip4/127.0.0.1/tcp/0").withApi("/ip4/127.0.0.1/tcp/0").withBootstrap(bootstrap);
+        .withGateway("/ip4/127.0.0.1/tcp/0").withApi("/ip4/127.0.0.1/tcp/0").withDiscovery(NO_MDNS).withBootstrap(bootstrap);
     home.init(config);
     Daemon daemon = Daemon.start(home, config);
     daemons.add(daemon);
@@ -83,5 +85,33 @@ class SiteNetworkTest {
     // Node 3's gateway caches the name for the record's TTL; a fresh name lookup through node 2
     // shows the new version reached the DHT.
     assertThat(get(second, again.ipnsPath() + "/").body()).isEqualTo("<h1>second version</h1>");
+  }
+
+  @Test
+  void aSitePublishedOfflineIsAnnouncedWhenTheDaemonJoins() throws Exception {
+    Daemon first = start(1, List.of());
+    NodeHome home = new NodeHome(dir.resolve("offline"));
+    NodeConfig config = NodeConfig.defaults().withListen(List.of("/ip4/127.0.0.1/tcp/0"))
+        .withGateway("").withApi("").withDiscovery(NO_MDNS).withBootstrap(List.of(first.node().dialableAddresses().getFirst().toString()));
+    home.init(config);
+    Path folder = Files.createDirectories(dir.resolve("offline-site"));
+    Files.writeString(folder.resolve("index.html"), "<h1>written on a train</h1>");
+    Site offline;
+    try (io.mycel.node.Repo repo = io.mycel.node.Repo.open(home, config);
+        io.mycel.node.Node alone = io.mycel.node.Node.start(home.loadKey(), config.withBootstrap(List.of()))) {
+      offline = new Sites(home, repo).publish(alone, folder, "train", folder.toString()).site();
+    }
+    assertThat(offline.announced()).isFalse();
+
+    Daemon later = Daemon.start(home, config);
+    daemons.add(later);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!later.sites().get("train").orElseThrow().announced() && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+    }
+    Site announced = later.sites().get("train").orElseThrow();
+    assertThat(announced.announced()).isTrue();
+    assertThat(announced.sequence()).isEqualTo(offline.sequence() + 1);
+    assertThat(get(first, offline.ipnsPath() + "/").body()).isEqualTo("<h1>written on a train</h1>");
   }
 }

@@ -82,6 +82,12 @@ public record KadConfig(
         maxQueriesPerLookup, providerTtl, maxProvidersPerKey, maxRecords, clientMode);
   }
 
+  public KadConfig withAlpha(int newAlpha) {
+    return new KadConfig(k, newAlpha, maxMessageSize, maxPeersPerReply, queryTimeout,
+        lookupTimeout, maxQueriesPerLookup, providerTtl, maxProvidersPerKey, maxRecords,
+        clientMode);
+  }
+
   public KadConfig withMaxMessageSize(int size) {
     return new KadConfig(k, alpha, size, maxPeersPerReply, queryTimeout, lookupTimeout,
         maxQueriesPerLookup, providerTtl, maxProvidersPerKey, maxRecords, clientMode);

@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -33,13 +34,18 @@ import org.slf4j.LoggerFactory;
  * through {@code SO_REUSEADDR}) and joins the group on each chosen interface; queries and
  * responses go out on each of them, looped back to this machine too. A query is sent at start and
  * every {@link MdnsConfig#interval()}; every query for the service is answered with this peer's
- * current addresses. A packet that is too large, not DNS, or announces the service with bad
+ * current addresses, at most once a {@linkplain #MIN_MULTICAST_RESPONSE_INTERVAL second}. A packet that is too large, not DNS, or announces the service with bad
  * addresses is ignored with a debug log and reported to {@link Listener#ignored}. Announcements
  * are not authenticated: the caller dials with the announced peer id, which the secure handshake
  * checks.
  */
 public final class MdnsDiscovery implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MdnsDiscovery.class);
+  /**
+   * RFC 6762 section 6: a record is multicast at most once a second on an interface; queries in
+   * between were answered by the last response, which every querier on the link heard.
+   */
+  public static final Duration MIN_MULTICAST_RESPONSE_INTERVAL = Duration.ofSeconds(1);
 
   /** Told of what the network announces; called on the receiving thread, so it must not block. */
   public interface Listener {
@@ -62,6 +68,7 @@ public final class MdnsDiscovery implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final Thread receiver;
   private volatile boolean closed;
+  private long lastMulticastResponse = System.nanoTime() - MIN_MULTICAST_RESPONSE_INTERVAL.toNanos();
 
   private MdnsDiscovery(PeerId self, Supplier<List<Multiaddr>> addresses, MdnsConfig config,
       Listener listener, DatagramChannel channel, List<NetworkInterface> interfaces) {
@@ -257,7 +264,17 @@ public final class MdnsDiscovery implements AutoCloseable {
     }
     // RFC 6762 section 6.7: a query from another port than the group's is a legacy unicast one.
     boolean legacy = sender instanceof InetSocketAddress from && from.getPort() != config.port();
-    send(response.get(), legacy ? sender : null);
+    if (legacy) {
+      send(response.get(), sender);
+      return;
+    }
+    long now = System.nanoTime();
+    if (now - lastMulticastResponse < MIN_MULTICAST_RESPONSE_INTERVAL.toNanos()) {
+      LOG.trace("mDNS: answered less than {} ago, not again", MIN_MULTICAST_RESPONSE_INTERVAL);
+      return;
+    }
+    lastMulticastResponse = now;
+    send(response.get(), null);
   }
 
   /** Sends to {@code unicast}, or to the group on every joined interface when it is null. */

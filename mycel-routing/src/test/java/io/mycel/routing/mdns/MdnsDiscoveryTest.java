@@ -149,6 +149,40 @@ class MdnsDiscoveryTest {
   }
 
   @Test
+  void multicastAnswersComeAtMostOnceASecond() throws Exception {
+    long started = System.nanoTime();
+    start(newPeer(), 4101, new Heard());
+    DatagramChannel member = DatagramChannel.open(StandardProtocolFamily.INET)
+        .setOption(StandardSocketOptions.SO_REUSEADDR, true)
+        .bind(new InetSocketAddress(config.port()));
+    open.add(member);
+    NetworkInterface loopback = NetworkInterface.getByName(MdnsTesting.loopbackInterface());
+    member.setOption(StandardSocketOptions.IP_MULTICAST_IF, loopback);
+    member.join(config.group(), loopback);
+    InetSocketAddress group = new InetSocketAddress(config.group(), config.port());
+    byte[] query = new MdnsMessages(config).query();
+    for (int i = 0; i < 20; i++) {
+      member.send(ByteBuffer.wrap(query), group);
+    }
+    // A legacy query answered by unicast marks the point where all those have been handled.
+    DatagramChannel asker = sender();
+    asker.send(ByteBuffer.wrap(query), group);
+    asker.receive(ByteBuffer.allocate(9000));
+    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + 1;
+
+    member.configureBlocking(false);
+    int responses = 0;
+    ByteBuffer packet = ByteBuffer.allocate(9000);
+    while (member.receive(packet.clear()) != null) {
+      MdnsMessages.Packet decoded = new MdnsMessages(config).decode(packet.array(), packet.position());
+      if (decoded instanceof MdnsMessages.Response) {
+        responses++;
+      }
+    }
+    assertThat(responses).as("multicast answers to 20 queries").isLessThanOrEqualTo((int) seconds + 1);
+  }
+
+  @Test
   void malformedPacketIsIgnored() throws Exception {
     Heard heard = new Heard();
     start(newPeer(), 4101, heard);

@@ -2,6 +2,7 @@ package io.mycel.testkit.netns;
 
 import io.mycel.core.crypto.Ed25519;
 import io.mycel.core.multiaddr.Multiaddr;
+import io.mycel.core.peer.PeerId;
 import io.mycel.net.Connection;
 import io.mycel.net.autonat.AutoNatConfig;
 import io.mycel.net.autonat.AutoNatService;
@@ -26,7 +27,8 @@ import java.util.stream.Collectors;
  * message}. The first line is {@code ready <peer id>}.
  *
  * <p>Commands: {@code connect <multiaddr>}, {@code probe} (one AutoNAT round), {@code status},
- * {@code servers} (AutoNAT servers connected),
+ * {@code servers} (AutoNAT servers connected), {@code punch <multiaddr> <peer id>
+ * client|responder} (one side of a TCP simultaneous open),
  * {@code observed}, {@code peers}, {@code quit}. Arguments: {@code --listen <multiaddr>}
  * (repeatable).
  */
@@ -90,6 +92,12 @@ public final class TestNodeMain {
         Connection connection = host.dial(Multiaddr.parse(words[1]))
             .get(OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         yield connection.remotePeer().toString();
+      }
+      case "punch" -> {
+        Connection direct = host.dialDirect(Multiaddr.parse(words[1]), PeerId.parse(words[2]),
+                words[3].equals("responder"))
+            .get(OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        yield direct.remoteAddress() + " " + (direct.isInitiator() ? "initiator" : "responder");
       }
       case "probe" -> format(autonat.probe().get(OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
       case "servers" -> Integer.toString(autonat.serverCount());

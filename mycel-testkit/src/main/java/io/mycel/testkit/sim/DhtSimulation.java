@@ -36,13 +36,15 @@ import java.util.function.Predicate;
  * {@link KadDht}, join through the network; some provide content; then lookups run from random
  * nodes, once on the settled network and once while a fraction of the nodes leaves.
  *
- * <p>Joining: nodes join in index order, at most {@code joinConcurrency} at a time; each dials
+ * <p>Joining: nodes join in index order, at most {@code joinConcurrency} at a time and never
+ * more at once than have already joined (the network at most doubles per wave); each dials
  * {@code bootstrapPeers} random nodes that have already joined and looks up its own id. Earlier
  * nodes learn of later ones only as these contact them, as on a real network.
  *
  * <p>Each lookup phase runs {@code lookups} FIND_NODE lookups for the id of a random staying node
- * (success: that node is among the peers returned) and {@code lookups} GET_PROVIDERS lookups for
- * a random provided key (success: its provider is returned), interleaved, from random staying
+ * (success: that node is among the peers returned), and {@code lookups} GET_PROVIDERS lookups
+ * for a random provided key (success: its provider is returned) of each {@link Kind}: the whole
+ * lookup, and the one that ends at the first provider; interleaved, from random staying
  * nodes, each node running one measured lookup at a time. In the churn phase the leaving nodes
  * (never origins, targets or providers) vanish one by one over the first half of the phase, so
  * the second half runs with all of them gone.
@@ -67,6 +69,9 @@ public final class DhtSimulation {
    * @param lookupConcurrency lookups in flight at the same time
    * @param churnFraction fraction of the nodes that leaves during the churn phase; 0 skips it
    * @param lookupWait how long one lookup may take before it counts as not terminated
+   * @param timeScale runs the network this many times slower than modelled (latencies and
+   *     every timeout stretched, measured times divided back) so that a busy machine distorts
+   *     the figures less; 1 runs in real time
    */
   public record Params(
       int nodes,
@@ -78,7 +83,8 @@ public final class DhtSimulation {
       int lookups,
       int lookupConcurrency,
       double churnFraction,
-      Duration lookupWait) {
+      Duration lookupWait,
+      double timeScale) {
 
     public Params {
       Objects.requireNonNull(network, "network");
@@ -95,6 +101,9 @@ public final class DhtSimulation {
                   + " be positive: " + this);
         }
       }
+      if (!(timeScale >= 1 && timeScale <= 100)) {
+        throw new IllegalArgumentException("timeScale must be in [1, 100]: " + timeScale);
+      }
       if (!(churnFraction >= 0 && churnFraction < 0.9)) {
         throw new IllegalArgumentException("churnFraction must be in [0, 0.9): " + churnFraction);
       }
@@ -109,39 +118,67 @@ public final class DhtSimulation {
     /** {@code nodes} nodes on the default links (20-200 ms) with the default DHT settings. */
     public static Params of(int nodes) {
       return new Params(nodes, SimConfig.DEFAULT, KadConfig.DEFAULT, 3, 200, 100, 500, 50, 0.2,
-          Duration.ofMinutes(2));
+          Duration.ofMinutes(2), 1);
     }
 
     public Params withNetwork(SimConfig newNetwork) {
       return new Params(nodes, newNetwork, kad, bootstrapPeers, joinConcurrency, contentKeys,
-          lookups, lookupConcurrency, churnFraction, lookupWait);
+          lookups, lookupConcurrency, churnFraction, lookupWait, timeScale);
     }
 
     public Params withKad(KadConfig newKad) {
       return new Params(nodes, network, newKad, bootstrapPeers, joinConcurrency, contentKeys,
-          lookups, lookupConcurrency, churnFraction, lookupWait);
+          lookups, lookupConcurrency, churnFraction, lookupWait, timeScale);
     }
 
     public Params withLookups(int newLookups, int newConcurrency) {
       return new Params(nodes, network, kad, bootstrapPeers, joinConcurrency, contentKeys,
-          newLookups, newConcurrency, churnFraction, lookupWait);
+          newLookups, newConcurrency, churnFraction, lookupWait, timeScale);
     }
 
     public Params withContent(int keys, int concurrency) {
       return new Params(nodes, network, kad, bootstrapPeers, concurrency, keys, lookups,
-          lookupConcurrency, churnFraction, lookupWait);
+          lookupConcurrency, churnFraction, lookupWait, timeScale);
+    }
+
+    public Params withTimeScale(double scale) {
+      return new Params(nodes, network, kad, bootstrapPeers, joinConcurrency, contentKeys,
+          lookups, lookupConcurrency, churnFraction, lookupWait, scale);
+    }
+
+    /** The links as run: latencies and timeouts stretched by {@link #timeScale}. */
+    SimConfig scaledNetwork() {
+      return new SimConfig(network.seed(), scale(network.minLatency()),
+          scale(network.maxLatency()), network.latencyModel(), network.lossRate(),
+          scale(network.minRetransmitTimeout()), network.handshakeRoundTrips(),
+          scale(network.unreachableDialTimeout()));
+    }
+
+    /** The DHT settings as run: its timeouts stretched by {@link #timeScale}. */
+    KadConfig scaledKad() {
+      return new KadConfig(kad.k(), kad.alpha(), kad.maxMessageSize(), kad.maxPeersPerReply(),
+          scale(kad.queryTimeout()), scale(kad.lookupTimeout()), kad.maxQueriesPerLookup(),
+          kad.providerTtl(), kad.maxProvidersPerKey(), kad.maxRecords(), kad.clientMode());
+    }
+
+    Duration scale(Duration d) {
+      return Duration.ofNanos(Math.round(d.toNanos() * timeScale));
     }
 
     public Params withChurn(double fraction) {
       return new Params(nodes, network, kad, bootstrapPeers, joinConcurrency, contentKeys,
-          lookups, lookupConcurrency, fraction, lookupWait);
+          lookups, lookupConcurrency, fraction, lookupWait, timeScale);
     }
   }
 
-  /** The two kinds of lookup measured. */
+  /** The kinds of lookup measured. */
   public enum Kind {
+    /** {@link KadDht#findClosestPeers} for a node's id. */
     FIND_NODE,
-    GET_PROVIDERS
+    /** {@link KadDht#findProviders(Cid)}: the whole lookup. */
+    GET_PROVIDERS,
+    /** {@link KadDht#findProviders(Cid, int)} with 1: ends at the first provider. */
+    FIRST_PROVIDER
   }
 
   /**
@@ -210,6 +247,9 @@ public final class DhtSimulation {
    * @param departed nodes that left in the churn phase
    * @param chunksSent flushed writes over the whole run
    * @param dials connection handshakes over the whole run
+   * @param lateness how late the scheduler delivered during the lookup phases, in model time
+   *     (the fraction over 50 ms is of real time), a measure of how much a busy machine
+   *     stretched the simulated latencies
    */
   public record Report(
       Params params,
@@ -222,6 +262,7 @@ public final class DhtSimulation {
       List<Lookup> lookups,
       long chunksSent,
       long dials,
+      SimNetwork.Lateness lateness,
       long unparsedChunks) {
 
     public Summary summary(Kind kind, boolean churn) {
@@ -246,7 +287,7 @@ public final class DhtSimulation {
     this.params = params;
     this.progress = progress;
     this.random = new Random(params.network().seed());
-    this.network = new SimNetwork(params.network());
+    this.network = new SimNetwork(params.scaledNetwork());
     network.setTap(tracer);
   }
 
@@ -264,7 +305,7 @@ public final class DhtSimulation {
     for (int i = 0; i < params.nodes(); i++) {
       SimHost host = network.addHost();
       hosts.add(host);
-      dhts.add(new KadDht(host, params.kad(), Clock.systemUTC(), Map.of()).start());
+      dhts.add(new KadDht(host, params.scaledKad(), Clock.systemUTC(), Map.of()).start());
     }
     long joinStart = System.nanoTime();
     join();
@@ -289,8 +330,10 @@ public final class DhtSimulation {
           staying.get(random.nextInt(staying.size()))));
     }
     double replicas = provide(contents);
-    progress.accept(String.format("%d keys provided, %.1f provider records each",
-        contents.size(), replicas));
+    progress.accept(String.format("%d keys provided, %.1f provider records each; deliveries so"
+            + " far late by %.1f ms on average (model time)", contents.size(), replicas,
+        network.lateness().meanMs() / params.timeScale()));
+    network.resetLateness();
 
     List<Lookup> lookups = new ArrayList<>(phase(false, staying, List.of(), contents));
     int departed = 0;
@@ -306,20 +349,32 @@ public final class DhtSimulation {
       }
     }
     return new Report(params, joinSeconds, meanTable, minTable, replicas, departed, summaries,
-        lookups, network.chunksSent(), network.dials(), tracer.unparsed());
+        lookups, network.chunksSent(), network.dials(), scaled(network.lateness()), tracer.unparsed());
+  }
+
+  private SimNetwork.Lateness scaled(SimNetwork.Lateness l) {
+    return new SimNetwork.Lateness(l.deliveries(), l.meanMs() / params.timeScale(),
+        l.maxMs() / params.timeScale(), l.over50msFraction());
   }
 
   private void join() throws InterruptedException {
-    List<SimHost> joined = Collections.synchronizedList(new ArrayList<>());
+    List<SimHost> joined = new ArrayList<>();
     joined.add(hosts.getFirst());
-    Semaphore permits = new Semaphore(params.joinConcurrency());
+    int[] joining = {0};
     AtomicInteger failures = new AtomicInteger();
     List<Thread> threads = new ArrayList<>();
     for (int i = 1; i < hosts.size(); i++) {
-      permits.acquire();
       SimHost host = hosts.get(i);
       KadDht dht = dhts.get(i);
-      List<SimHost> known = List.copyOf(joined);
+      List<SimHost> known;
+      synchronized (joined) {
+        // The network at most doubles while a wave joins: no more joiners than joined nodes.
+        while (joining[0] >= Math.min(params.joinConcurrency(), joined.size())) {
+          joined.wait();
+        }
+        joining[0]++;
+        known = List.copyOf(joined);
+      }
       List<SimHost> via = new ArrayList<>();
       while (via.size() < Math.min(params.bootstrapPeers(), known.size())) {
         SimHost candidate = known.get(random.nextInt(known.size()));
@@ -338,8 +393,11 @@ public final class DhtSimulation {
         } catch (ExecutionException e) {
           failures.incrementAndGet();
         } finally {
-          joined.add(host);
-          permits.release();
+          synchronized (joined) {
+            joined.add(host);
+            joining[0]--;
+            joined.notifyAll();
+          }
         }
       }));
       if (i % 1000 == 0) {
@@ -383,6 +441,7 @@ public final class DhtSimulation {
     for (int i = 0; i < params.lookups(); i++) {
       tasks.add(new Task(Kind.FIND_NODE, staying.get(random.nextInt(staying.size())), null));
       tasks.add(new Task(Kind.GET_PROVIDERS, null, contents.get(random.nextInt(contents.size()))));
+      tasks.add(new Task(Kind.FIRST_PROVIDER, null, contents.get(random.nextInt(contents.size()))));
     }
     Collections.shuffle(tasks, random);
     List<SimHost> origins = new ArrayList<>(staying);
@@ -424,8 +483,9 @@ public final class DhtSimulation {
     for (Thread t : threads) {
       t.join();
     }
-    progress.accept(String.format("%s phase: %d lookups in %.1f s",
-        churn ? "churn" : "settled", tasks.size(), (System.nanoTime() - start) / 1e9));
+    progress.accept(String.format("%s phase: %d lookups in %.1f s; deliveries so far late by"
+            + " %.1f ms on average (model time)", churn ? "churn" : "settled", tasks.size(),
+        (System.nanoTime() - start) / 1e9, network.lateness().meanMs() / params.timeScale()));
     return List.copyOf(results);
   }
 
@@ -435,7 +495,7 @@ public final class DhtSimulation {
         ? task.target().peerId().bytes()
         : task.content().cid().multihash().bytes();
     List<PeerId> seeds = dht.routingTable().closest(KadKey.of(key), params.kad().k());
-    boolean knownLocally = task.kind() == Kind.GET_PROVIDERS
+    boolean knownLocally = task.kind() != Kind.FIND_NODE
         && dht.providerStore().get(key).stream()
             .anyMatch(p -> p.peer().equals(task.content().provider().peerId()));
     tracer.watch(origin.peerId());
@@ -445,11 +505,14 @@ public final class DhtSimulation {
     try {
       if (task.kind() == Kind.FIND_NODE) {
         List<PeerId> found = dht.findClosestPeers(key)
-            .get(params.lookupWait().toNanos(), TimeUnit.NANOSECONDS);
+            .get(params.scale(params.lookupWait()).toNanos(), TimeUnit.NANOSECONDS);
         success = found.contains(task.target().peerId());
       } else {
-        List<Provider> found = dht.findProviders(task.content().cid())
-            .get(params.lookupWait().toNanos(), TimeUnit.NANOSECONDS);
+        Cid cid = task.content().cid();
+        List<Provider> found = (task.kind() == Kind.GET_PROVIDERS
+                ? dht.findProviders(cid)
+                : dht.findProviders(cid, 1))
+            .get(params.scale(params.lookupWait()).toNanos(), TimeUnit.NANOSECONDS);
         PeerId provider = task.content().provider().peerId();
         success = found.stream().anyMatch(p -> p.peer().equals(provider));
       }
@@ -458,7 +521,7 @@ public final class DhtSimulation {
     } catch (TimeoutException e) {
       terminated = false;
     }
-    long latency = System.nanoTime() - start;
+    long latency = Math.round((System.nanoTime() - start) / params.timeScale());
     List<KadTracer.Reply> replies = tracer.stop(origin.peerId());
     Predicate<KadTracer.Reply> isAnswer = answerOf(task);
     int hops = -1;
@@ -471,7 +534,7 @@ public final class DhtSimulation {
       int first = KadTracer.firstAnswer(replies, isAnswer);
       if (h.isPresent()) {
         hops = h.getAsInt();
-        answer = replies.get(first).arrivalNanos() - start;
+        answer = Math.round((replies.get(first).arrivalNanos() - start) / params.timeScale());
       }
     }
     return new Lookup(task.kind(), churn, success, terminated, hops, latency, answer);

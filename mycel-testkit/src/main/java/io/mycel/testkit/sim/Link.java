@@ -13,7 +13,7 @@ final class Link {
   private final SimHost from;
   private final SimHost to;
   private final long latencyNanos;
-  private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+  private final ArrayDeque<Event> queue = new ArrayDeque<>();
   private long lastArrival;
 
   Link(SimNetwork network, SimHost from, SimHost to) {
@@ -38,18 +38,24 @@ final class Link {
       // A later write never overtakes an earlier one (one byte stream).
       arrival = Math.max(arrival, lastArrival);
       lastArrival = arrival;
-      queue.add(onArrival);
+      queue.add(new Event(arrival, onArrival));
       network.schedule(arrival - now, this::deliverNext);
     }
   }
 
   private void deliverNext() {
-    Runnable next;
+    Event next;
     synchronized (this) {
       next = queue.poll();
     }
-    if (next != null && !to.hasLeft()) {
-      next.run();
+    if (next == null) {
+      return;
+    }
+    network.countLateness(System.nanoTime() - next.arrival);
+    if (!to.hasLeft()) {
+      next.action.run();
     }
   }
+
+  private record Event(long arrival, Runnable action) {}
 }

@@ -48,6 +48,10 @@ public final class SimNetwork implements AutoCloseable {
   private final AtomicLong chunksSent = new AtomicLong();
   private final AtomicLong bytesSent = new AtomicLong();
   private final AtomicLong dials = new AtomicLong();
+  private final AtomicLong deliveries = new AtomicLong();
+  private final AtomicLong latenessSum = new AtomicLong();
+  private final AtomicLong latenessMax = new AtomicLong();
+  private final AtomicLong lateOver50ms = new AtomicLong();
   private volatile Tap tap;
 
   public SimNetwork(SimConfig config) {
@@ -171,6 +175,15 @@ public final class SimNetwork implements AutoCloseable {
     dials.incrementAndGet();
   }
 
+  void countLateness(long nanos) {
+    deliveries.incrementAndGet();
+    latenessSum.addAndGet(nanos);
+    latenessMax.accumulateAndGet(nanos, Math::max);
+    if (nanos > 50_000_000L) {
+      lateOver50ms.incrementAndGet();
+    }
+  }
+
   void tap(Stream to, byte[] chunk) {
     Tap t = tap;
     if (t != null) {
@@ -191,6 +204,34 @@ public final class SimNetwork implements AutoCloseable {
   public long dials() {
     return dials.get();
   }
+
+  /** Starts counting {@link #lateness()} afresh. */
+  public void resetLateness() {
+    deliveries.set(0);
+    latenessSum.set(0);
+    latenessMax.set(0);
+    lateOver50ms.set(0);
+  }
+
+  /**
+   * How late deliveries ran against their due time, since the start or the last {@link #resetLateness()}: a busy machine delays
+   * the scheduler thread and so stretches every simulated latency.
+   */
+  public Lateness lateness() {
+    long n = deliveries.get();
+    return new Lateness(n, n == 0 ? 0 : latenessSum.get() / 1e6 / n, latenessMax.get() / 1e6,
+        n == 0 ? 0 : (double) lateOver50ms.get() / n);
+  }
+
+  /**
+   * Lateness of deliveries.
+   *
+   * @param deliveries events delivered
+   * @param meanMs mean delay past the due time
+   * @param maxMs largest delay past the due time
+   * @param over50msFraction fraction of deliveries more than 50 ms late
+   */
+  public record Lateness(long deliveries, double meanMs, double maxMs, double over50msFraction) {}
 
   /** Stops the scheduler; nothing is delivered afterwards. */
   @Override
