@@ -399,9 +399,8 @@ public final class NodeApi {
     }
     long from = Math.min(offset, stat.size());
     long bytes = Math.min(length, stat.size() - from);
-    InputStream in = exporter.open(cid, offset, length);
     return ApiResponse.stream(ApiResponse.OCTETS, bytes, out -> {
-      try (in) {
+      try (InputStream in = exporter.open(cid, offset, length)) {
         in.transferTo(out);
       }
     });
