@@ -145,6 +145,33 @@ class ApiCliTest {
     assertThat(r.err()).contains("could reach none");
   }
 
+  /** {@code MYCEL_HOME=HOME mycel ARGS} as its own process; returns its standard output. */
+  private static String mycel(String home, String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "io.mycel.cli.Main"));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().put("MYCEL_HOME", home);
+    Process process = pb.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(out).isZero();
+    return out;
+  }
+
+  @Test
+  void aProcessGivenTheHomeInMycelHomeTalksToThatHomesDaemon() throws Exception {
+    startDaemon(LOOPBACK);
+    JsonNode id = JSON.readTree(mycel(home, "id", "--json"));
+    assertThat(id.get("apiUrl").asText()).isEqualTo(daemon.apiUrl());
+    assertThat(id.get("gatewayUrl").asText()).isEqualTo(daemon.gatewayUrl());
+    Path file = dir.resolve("p.txt");
+    Files.writeString(file, "added by another process");
+    String cid = mycel(home, "add", "-q", file.toString()).trim();
+    assertThat(daemon.repo().pins().isPinned(Cid.parse(cid))).isTrue();
+  }
+
   @Test
   void pinsRepoAndKeysGoThroughTheDaemon() throws Exception {
     startDaemon(LOOPBACK);
