@@ -50,11 +50,11 @@ class NetCliTest {
     NodeHome homeA = home("a");
     NodeHome homeB = home("b");
     NodeConfig relayConfig = homeA.loadConfig();
-    relayConfig.withRelay(new NodeConfig.Relay(true, 3600, 8, 8, 8, 8, 120, 1 << 20, false, 1 << 20, List.of()))
+    relayConfig.withRelay(new NodeConfig.Relay(true, 3600, 8, 8, 8, 8, 120, 1 << 20, false, 1 << 20, 0, List.of()))
         .write(homeA.configFile());
     try (Daemon a = Daemon.start(homeA, homeA.loadConfig())) {
       NodeConfig reserving = homeB.loadConfig().withApi("/ip4/127.0.0.1/tcp/0").withRelay(new NodeConfig.Relay(false, 3600, 8, 8, 8, 8,
-          120, 1 << 20, false, 1 << 20, List.of(a.node().dialableAddresses().get(0).toString())));
+          120, 1 << 20, false, 1 << 20, 0, List.of(a.node().dialableAddresses().get(0).toString())));
       reserving.write(homeB.configFile());
       try (Daemon b = Daemon.start(homeB, homeB.loadConfig())) {
         await("B to know A as an AutoNAT server", () -> b.node().autonat().serverCount() == 1);
