@@ -13,11 +13,14 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
 import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.local.LocalServerChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -55,6 +58,8 @@ final class StreamChannels implements AutoCloseable {
 
   private final Executor executor;
   private final Map<SocketAddress, CompletableFuture<Pump>> pending = new ConcurrentHashMap<>();
+  /** Both ends of every carried connection, closed before the event loops stop. */
+  private final ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private EventLoopGroup group;
   private Channel server;
   private boolean closed;
@@ -92,6 +97,7 @@ final class StreamChannels implements AutoCloseable {
         return;
       }
       Channel ch = f.channel();
+      open.add(ch);
       pumpFor(ch.localAddress()).whenComplete((pump, err) -> {
         pending.remove(ch.localAddress());
         if (err != null) {
@@ -122,6 +128,7 @@ final class StreamChannels implements AutoCloseable {
         .childHandler(new ChannelInitializer<LocalChannel>() {
           @Override
           protected void initChannel(LocalChannel ch) {
+            open.add(ch);
             Pump pump = new Pump(ch);
             ch.pipeline().addLast(pump);
             pumpFor(ch.remoteAddress()).complete(pump);
@@ -137,6 +144,8 @@ final class StreamChannels implements AutoCloseable {
     closed = true;
     if (group != null) {
       server.close();
+      // Closed while their event loops still run, so that queued buffers are released in order.
+      open.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
   }
