@@ -29,6 +29,7 @@ class NetCliTest {
     NodeConfig config = home.loadConfig()
         .withListen(List.of("/ip4/127.0.0.1/tcp/0"))
         .withGateway("")
+        .withApi("")
         .withNat(new NodeConfig.Nat(true, true, true, true));
     config.write(home.configFile());
     return home;
@@ -45,29 +46,41 @@ class NetCliTest {
   }
 
   @Test
-  void statusShowsReachabilityAndAddressesOfTheRunningDaemon() throws Exception {
+  void statusShowsReachabilityAddressesReservationsAndRelayOfTheRunningDaemons() throws Exception {
     NodeHome homeA = home("a");
     NodeHome homeB = home("b");
-    try (Daemon a = Daemon.start(homeA, homeA.loadConfig());
-        Daemon b = Daemon.start(homeB, homeB.loadConfig())) {
-      a.node().host().dial(b.node().dialableAddresses().get(0)).get(10, TimeUnit.SECONDS);
-      await("A to know B as an AutoNAT server", () -> a.node().autonat().serverCount() == 1);
-      a.node().autonat().probe().get(20, TimeUnit.SECONDS);
+    NodeConfig relayConfig = homeA.loadConfig();
+    relayConfig.withRelay(new NodeConfig.Relay(true, 3600, 8, 8, 8, 8, 120, 1 << 20, false, 1 << 20, 0, List.of()))
+        .write(homeA.configFile());
+    try (Daemon a = Daemon.start(homeA, homeA.loadConfig())) {
+      NodeConfig reserving = homeB.loadConfig().withApi("/ip4/127.0.0.1/tcp/0").withRelay(new NodeConfig.Relay(false, 3600, 8, 8, 8, 8,
+          120, 1 << 20, false, 1 << 20, 0, List.of(a.node().dialableAddresses().get(0).toString())));
+      reserving.write(homeB.configFile());
+      try (Daemon b = Daemon.start(homeB, homeB.loadConfig())) {
+        await("B to know A as an AutoNAT server", () -> b.node().autonat().serverCount() == 1);
+        b.node().autonat().probe().get(20, TimeUnit.SECONDS);
 
-      await("the status file to show the probe", () -> run("net", "status", "--home",
-          homeA.dir().toString(), "--json").out().contains("\"PUBLIC\""));
-      CliTest.Result json = run("net", "status", "--home", homeA.dir().toString(), "--json");
-      JsonNode status = new ObjectMapper().readTree(json.out());
-      assertThat(status.get("peerId").asText()).isEqualTo(a.node().peerId().toString());
-      assertThat(status.get("publicAddress").asText())
-          .isEqualTo(a.node().host().listenAddresses().get(0).toString());
-      assertThat(status.get("observedAddresses").get(0).asText()).startsWith("/ip4/127.0.0.1/tcp/");
-      assertThat(status.get("peers").asInt()).isEqualTo(1);
+        await("B's status file to show the probe and the reservation", () -> {
+          String out = run("net", "status", "--home", homeB.dir().toString(), "--json").out();
+          return out.contains("\"PUBLIC\"") && out.contains("p2p-circuit");
+        });
+        JsonNode status = new ObjectMapper().readTree(
+            run("net", "status", "--home", homeB.dir().toString(), "--json").out());
+        assertThat(status.get("peerId").asText()).isEqualTo(b.node().peerId().toString());
+        assertThat(status.get("publicAddress").asText())
+            .isEqualTo(b.node().host().listenAddresses().get(0).toString());
+        assertThat(status.get("observedAddresses").get(0).asText()).startsWith("/ip4/127.0.0.1/tcp/");
+        assertThat(status.get("reservations").get(0).get("relay").asText()).isEqualTo(a.node().peerId().toString());
+        assertThat(status.get("relay").isNull()).isTrue();
 
-      CliTest.Result human = run("net", "status", "--home", homeA.dir().toString());
-      assertThat(human.exitCode()).as(human.err()).isZero();
-      assertThat(human.out()).contains("reachability:  public (confidence 0)", "observed addresses:",
-          "listen addresses:");
+        CliTest.Result human = run("net", "status", "--home", homeB.dir().toString());
+        assertThat(human.exitCode()).as(human.err()).isZero();
+        assertThat(human.out()).contains("reachability:  public (confidence 0)", "observed addresses:",
+            "listen addresses:", "reservations held:", "on " + a.node().peerId(), "/p2p-circuit");
+
+        await("A's status file to show its relay service", () -> run("net", "status", "--home",
+            homeA.dir().toString()).out().contains("relay service: 1 reservations"));
+      }
     }
     assertThat(run("net", "status", "--home", homeA.dir().toString()).exitCode()).isEqualTo(1);
   }

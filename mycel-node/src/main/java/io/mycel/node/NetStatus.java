@@ -25,6 +25,11 @@ import java.util.Optional;
  * @param autonatServers connected peers that answer AutoNAT requests
  * @param autonatAnswered dial-back requests this node's server carried out
  * @param autonatRefused dial-back requests this node's server refused
+ * @param relayedConnections open connections that run through a relay
+ * @param reservations slots this node holds on relays, with its addresses through them
+ * @param relay what this node relays for others, when {@code relay.enabled}; else null
+ * @param holePunches DCUtR upgrades that worked
+ * @param holePunchFailures DCUtR upgrades that gave up (the connection stayed relayed)
  */
 public record NetStatus(
     String peerId,
@@ -38,7 +43,22 @@ public record NetStatus(
     int peers,
     int autonatServers,
     long autonatAnswered,
-    long autonatRefused) {
+    long autonatRefused,
+    int relayedConnections,
+    List<Reservation> reservations,
+    RelayServed relay,
+    long holePunches,
+    long holePunchFailures) {
+
+  /** A reservation held on a relay. */
+  public record Reservation(String relay, String expires, List<String> addresses) {}
+
+  /**
+   * This node's relay service.
+   *
+   * @param relayedBytes bytes carried through this node for others, all circuits so far
+   */
+  public record RelayServed(int reservations, int circuits, long relayedBytes) {}
 
   public static final String FILE = "net-status.json";
 
@@ -47,6 +67,7 @@ public record NetStatus(
   public NetStatus {
     observedAddresses = List.copyOf(observedAddresses);
     listenAddresses = List.copyOf(listenAddresses);
+    reservations = reservations == null ? List.of() : List.copyOf(reservations);
   }
 
   /** The status of {@code node} now. */
@@ -65,7 +86,17 @@ public record NetStatus(
         (int) connections.stream().map(Connection::remotePeer).distinct().count(),
         node.autonat().serverCount(),
         node.autonat().server().answered(),
-        node.autonat().server().refused());
+        node.autonat().server().refused(),
+        (int) connections.stream().filter(Connection::isRelayed).count(),
+        node.relayClient().reservations().stream()
+            .map(r -> new Reservation(r.relay().toString(), r.expire().toString(),
+                r.addresses().stream().map(Multiaddr::toString).toList()))
+            .toList(),
+        node.relayService()
+            .map(r -> new RelayServed(r.reservationCount(), r.circuitCount(), r.meter().totalBytes()))
+            .orElse(null),
+        node.dcutr().map(d -> d.upgrades()).orElse(0L),
+        node.dcutr().map(d -> d.failures()).orElse(0L));
   }
 
   /** Writes this status to {@code home} atomically. */

@@ -28,9 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * AutoNAT v1 on a host: serves dial-back requests (when {@link AutoNatConfig#serve()}) and
- * probes this node's reachability by asking connected peers that speak {@value #ID}, at boot
- * and then periodically.
+ * AutoNAT on a host: serves v1 and v2 dial-back requests (when {@link AutoNatConfig#serve()}),
+ * answers v2 dial-backs, and probes this node's reachability by asking connected peers that
+ * speak {@value #ID}, at boot and then periodically.
  *
  * <p>The addresses offered for dial-back are the ones peers observed this node at (identify's
  * observed address), each also with this node's listen ports (a NAT that keeps ports maps them
@@ -46,6 +46,8 @@ public final class AutoNatService implements AutoCloseable {
   private final AutoNatConfig config;
   private final AutoNatServer server;
   private final AutoNatClient client;
+  private final AutoNatV2Server v2Server;
+  private final AutoNatV2Client v2Client;
   private final ReachabilityTracker tracker;
   private final RandomGenerator random;
   private final List<Consumer<Status>> listeners = new CopyOnWriteArrayList<>();
@@ -61,6 +63,9 @@ public final class AutoNatService implements AutoCloseable {
     this.config = config;
     this.server = new AutoNatServer(host, config);
     this.client = new AutoNatClient(config.requestTimeout());
+    this.v2Server = new AutoNatV2Server(host, config);
+    this.v2Client = new AutoNatV2Client(host, config.requestTimeout(),
+        AutoNatV2Client.DEFAULT_MAX_DIAL_DATA, random);
     this.tracker = new ReachabilityTracker(config.maxConfidence());
     this.random = random;
   }
@@ -69,7 +74,9 @@ public final class AutoNatService implements AutoCloseable {
   public synchronized AutoNatService start() {
     if (config.serve()) {
       host.protocols().register(ID, server);
+      v2Server.start();
     }
+    v2Client.start();
     if (scheduler == null) {
       scheduler = Executors.newSingleThreadScheduledExecutor(
           Thread.ofVirtual().name("mycel-autonat").factory());
@@ -81,10 +88,17 @@ public final class AutoNatService implements AutoCloseable {
   @Override
   public synchronized void close() {
     host.protocols().unregister(ID);
+    v2Server.close();
+    v2Client.close();
     if (scheduler != null) {
       scheduler.shutdownNow();
       scheduler = null;
     }
+  }
+
+  /** AutoNAT v2 per-address checks: {@code v2().check(connection, addresses)}. */
+  public AutoNatV2Client v2() {
+    return v2Client;
   }
 
   /** The server side, for its counters. */

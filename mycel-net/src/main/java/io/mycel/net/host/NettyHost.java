@@ -115,6 +115,7 @@ public final class NettyHost implements Host {
     for (Multiaddr address : config.listenAddresses()) {
       InetSocketAddress socket = tcpSocket(address);
       SocketProtocolFamily family = familyOf(socket);
+      ensureFree(address, socket);
       ServerBootstrap bootstrap = new ServerBootstrap()
           .group(group)
           .channelFactory(() -> new NioServerSocketChannel(SelectorProvider.provider(), family))
@@ -140,6 +141,24 @@ public final class NettyHost implements Host {
       LOG.info("listening on {}", toMultiaddr(bound.channel().localAddress()));
     }
     return this;
+  }
+
+  /**
+   * The listener allows port reuse (for hole punching), which would also let a second host bind
+   * a port another one listens on and silently share its connections; a plain bind first keeps
+   * "port in use" an error.
+   */
+  private void ensureFree(Multiaddr address, InetSocketAddress socket) {
+    if (socket.getPort() == 0) {
+      return;
+    }
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(socket);
+    } catch (java.io.IOException e) {
+      close();
+      throw new MycelNetException("cannot listen on " + address + ": " + e.getMessage(), e);
+    }
   }
 
   private void accept(SocketChannel ch) {

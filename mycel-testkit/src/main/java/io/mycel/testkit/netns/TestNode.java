@@ -60,20 +60,17 @@ public final class TestNode implements AutoCloseable {
   }
 
   /**
-   * Starts a node in {@code namespace} listening on {@code listen}; its stderr goes to {@code
-   * logFile}.
+   * Starts a node in {@code namespace} with {@code args} (see {@link TestNodeMain}); its stderr
+   * goes to {@code logFile}.
    */
   public static TestNode start(Topology topology, String namespace, String name, Path logFile,
-      String... listen) throws IOException {
+      List<String> args) throws IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"),
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=debug",
         TestNodeMain.class.getName()));
-    for (String address : listen) {
-      command.add("--listen");
-      command.add(address);
-    }
+    command.addAll(args);
     Process process = topology.processIn(namespace, command)
         .redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
         .start();
