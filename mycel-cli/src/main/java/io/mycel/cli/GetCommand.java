@@ -111,6 +111,29 @@ final class GetCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Has the daemon connect to the {@code --peer}s (by pinging each once), so that it asks them
+   * for the blocks it lacks; fails only when none can be reached.
+   */
+  private void connectDaemon(MycelClient client) throws IOException {
+    String firstFailure = null;
+    int reached = 0;
+    for (String peer : peers) {
+      try {
+        client.ping(peer, 1, 0, Math.min(300_000, timeoutSeconds * 1000));
+        reached++;
+      } catch (io.mycel.sdk.MycelApiException e) {
+        if (firstFailure == null) {
+          firstFailure = peer + ": " + e.getMessage();
+        }
+      }
+    }
+    if (!peers.isEmpty() && reached == 0) {
+      throw new IOException("the daemon could reach none of the --peer addresses ("
+          + firstFailure + ")");
+    }
+  }
+
   private static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return;
@@ -126,12 +149,10 @@ final class GetCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     NodeHome home = homeOption.home();
     PrintWriter out = spec.commandLine().getOut();
-    if (!peers.isEmpty()) {
-      Cli.refuseWhileDaemonRuns(home, "get --peer");
-    }
     var daemon = Cli.daemon(home, "get", false);
     if (daemon.isPresent()) {
       try (MycelClient client = daemon.get()) {
+        connectDaemon(client);
         return getThroughDaemon(client, out);
       }
     }

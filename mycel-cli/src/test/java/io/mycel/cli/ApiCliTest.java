@@ -117,6 +117,62 @@ class ApiCliTest {
   }
 
   @Test
+  void getWithAPeerHasTheDaemonFetchFromIt() throws Exception {
+    NodeHome otherHome = new NodeHome(dir.resolve("other"));
+    otherHome.init(nodeHome.loadConfig());
+    Path file = dir.resolve("remote.txt");
+    Files.writeString(file, "only the other node has this");
+    String cid;
+    try (Daemon other = Daemon.start(otherHome, otherHome.loadConfig()
+        .withListen(List.of(LOOPBACK)).withGateway("").withApi(LOOPBACK))) {
+      cid = run("add", "--home", otherHome.dir().toString(), "-q", file.toString()).out().trim();
+      startDaemon(LOOPBACK);
+      Path out = dir.resolve("fetched.txt");
+      CliTest.Result r = run("get", "--home", home, "-o", out.toString(), "--peer",
+          other.node().dialableAddresses().get(0).toString(), cid);
+      assertThat(r.exitCode()).as(r.err()).isZero();
+      assertThat(out).hasContent("only the other node has this");
+    }
+  }
+
+  @Test
+  void getWithOnlyUnreachablePeersFails() throws Exception {
+    startDaemon(LOOPBACK);
+    CliTest.Result r = run("get", "--home", home, "--timeout-s", "3", "--peer",
+        "/ip4/127.0.0.1/tcp/1/p2p/" + daemon.node().peerId(),
+        "bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4");
+    assertThat(r.exitCode()).isNotZero();
+    assertThat(r.err()).contains("could reach none");
+  }
+
+  /** {@code MYCEL_HOME=HOME mycel ARGS} as its own process; returns its standard output. */
+  private static String mycel(String home, String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "io.mycel.cli.Main"));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().put("MYCEL_HOME", home);
+    Process process = pb.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(out).isZero();
+    return out;
+  }
+
+  @Test
+  void aProcessGivenTheHomeInMycelHomeTalksToThatHomesDaemon() throws Exception {
+    startDaemon(LOOPBACK);
+    JsonNode id = JSON.readTree(mycel(home, "id", "--json"));
+    assertThat(id.get("apiUrl").asText()).isEqualTo(daemon.apiUrl());
+    assertThat(id.get("gatewayUrl").asText()).isEqualTo(daemon.gatewayUrl());
+    Path file = dir.resolve("p.txt");
+    Files.writeString(file, "added by another process");
+    String cid = mycel(home, "add", "-q", file.toString()).trim();
+    assertThat(daemon.repo().pins().isPinned(Cid.parse(cid))).isTrue();
+  }
+
+  @Test
   void pinsRepoAndKeysGoThroughTheDaemon() throws Exception {
     startDaemon(LOOPBACK);
     Path file = dir.resolve("a.txt");

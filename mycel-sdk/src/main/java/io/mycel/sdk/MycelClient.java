@@ -231,6 +231,8 @@ public final class MycelClient implements AutoCloseable {
     boolean folder = Files.isDirectory(path);
     InputStream body;
     Thread writer = null;
+    java.util.concurrent.atomic.AtomicReference<IOException> unread =
+        new java.util.concurrent.atomic.AtomicReference<>();
     if (folder) {
       PipedInputStream pipe = new PipedInputStream(256 * 1024);
       PipedOutputStream into = new PipedOutputStream(pipe);
@@ -240,7 +242,8 @@ public final class MycelClient implements AutoCloseable {
           tar.writeTree(path);
           tar.finish();
         } catch (IOException e) {
-          // The reader sees the pipe end early and the daemon a broken tar stream.
+          // The daemon sees a broken tar stream; the caller is told what could not be read.
+          unread.set(e);
         }
       });
       body = pipe;
@@ -280,6 +283,12 @@ public final class MycelClient implements AutoCloseable {
         throw new IOException("the daemon's answer to add ended without a result");
       }
       return result;
+    } catch (IOException e) {
+      IOException reading = unread.get();
+      if (reading != null) {
+        throw new IOException("cannot read " + path + ": " + reading.getMessage(), reading);
+      }
+      throw e;
     } finally {
       body.close();
       if (writer != null) {
@@ -399,7 +408,10 @@ public final class MycelClient implements AutoCloseable {
     return JSON.treeToValue(getJson("name/resolve", Map.of("arg", name)), NameRecord.class);
   }
 
-  /** Network and repository figures: {@code {uptimeSeconds, network, repo}}. */
+  /**
+   * The node at a glance: {@code {peerId, peers, connections, streams, dhtPeers, store, traffic,
+   * bitswap, gateway}}.
+   */
   public JsonNode stats() throws IOException {
     return getJson("stats", Map.of());
   }

@@ -132,17 +132,23 @@ public final class NodeApi {
     return ApiResponse.json(result);
   }
 
+  /** One entry per connected peer (a peer may have more than one connection). */
   private ApiResponse peers() {
-    List<Map<String, Object>> peers = new ArrayList<>();
+    Map<PeerId, Map<String, Object>> byPeer = new LinkedHashMap<>();
     for (Connection connection : daemon.node().host().connections()) {
-      Map<String, Object> peer = new LinkedHashMap<>();
-      peer.put("peerId", connection.remotePeer().toString());
-      peer.put("address", connection.remoteAddress().toString());
-      peer.put("direction", connection.isInitiator() ? "outbound" : "inbound");
-      peer.put("streams", connection.streamCount());
-      peers.add(peer);
+      Map<String, Object> peer = byPeer.computeIfAbsent(connection.remotePeer(), id -> {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("peerId", id.toString());
+        row.put("address", connection.remoteAddress().toString());
+        row.put("direction", connection.isInitiator() ? "outbound" : "inbound");
+        row.put("connections", 0);
+        row.put("streams", 0);
+        return row;
+      });
+      peer.put("connections", (int) peer.get("connections") + 1);
+      peer.put("streams", (int) peer.get("streams") + connection.streamCount());
     }
-    return ApiResponse.json(Map.of("peers", peers));
+    return ApiResponse.json(Map.of("peers", List.copyOf(byPeer.values())));
   }
 
   private ApiResponse ping(ApiRequest request) throws Exception {
@@ -210,6 +216,11 @@ public final class NodeApi {
     boolean pin = request.flag("pin", true) && !onlyHash;
     String name = request.param("name").orElse("");
     String type = request.header("Content-Type");
+    if (MultipartReader.isMultipart(type)) {
+      MultipartReader parts = MultipartReader.of(type, request.body());
+      return ApiResponse.stream(ApiResponse.NDJSON, -1, out ->
+          addParts(parts, name, options, onlyHash, pin, out));
+    }
     boolean folder = type != null && type.toLowerCase(Locale.ROOT).startsWith(TAR);
     return ApiResponse.stream(ApiResponse.NDJSON, -1, out -> {
       try {
@@ -236,21 +247,113 @@ public final class NodeApi {
         } else {
           result = repo.add(request.body(), options, onlyHash, pin, progress);
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("done", true);
-        m.put("cid", result.cid().toString());
-        m.put("name", name);
-        m.put("type", result.type().toString().toLowerCase(Locale.ROOT));
-        m.put("contentBytes", result.contentSize());
-        m.put("dagBytes", result.dagSize());
-        m.put("pinned", pin);
-        m.put("onlyHash", onlyHash);
-        line(out, m);
+        done(out, result, name, onlyHash, pin);
       } catch (IOException | RuntimeException e) {
-        line(out, ApiJson.error(e instanceof IllegalArgumentException ? 400 : 500,
-            "adding failed: " + (e.getMessage() != null ? e.getMessage() : e.toString())));
+        failed(out, e);
       }
     });
+  }
+
+  private void done(OutputStream out, ImportResult result, String name, boolean onlyHash,
+      boolean pin) {
+    if (pin) {
+      daemon.node().provide(List.of(result.cid()));
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("done", true);
+    m.put("cid", result.cid().toString());
+    m.put("name", name);
+    m.put("type", result.type().toString().toLowerCase(Locale.ROOT));
+    m.put("contentBytes", result.contentSize());
+    m.put("dagBytes", result.dagSize());
+    m.put("pinned", pin);
+    m.put("onlyHash", onlyHash);
+    line(out, m);
+  }
+
+  private static void failed(OutputStream out, Exception e) {
+    int status = e instanceof ApiException api ? api.status()
+        : e instanceof IllegalArgumentException ? 400 : 500;
+    line(out, ApiJson.error(status,
+        "adding failed: " + (e.getMessage() != null ? e.getMessage() : e.toString())));
+  }
+
+  /**
+   * A {@code multipart/form-data} upload (browsers, Kubo-style clients): each part with a file
+   * name is a file, named by its path ({@code site/css/a.css}); a single file is added as a
+   * file, several as the folder they make up.
+   */
+  private void addParts(MultipartReader parts, String name, ImportOptions options,
+      boolean onlyHash, boolean pin, OutputStream out) {
+    Path upload = daemon.home().dir().resolve(UPLOADS_DIR).resolve(UUID.randomUUID().toString());
+    try {
+      Path root = Files.createDirectories(upload.resolve("root"));
+      for (MultipartReader.Part part; (part = parts.next()) != null; ) {
+        if (part.filename() == null || part.filename().isEmpty()) {
+          continue;
+        }
+        Path target = uploadPath(root, part.filename());
+        if (part.contentType().toLowerCase(Locale.ROOT).startsWith("application/x-directory")) {
+          Files.createDirectories(target);
+          continue;
+        }
+        Files.createDirectories(target.getParent());
+        try (InputStream in = part.content()) {
+          Files.copy(in, target);
+        }
+      }
+      List<Path> top;
+      try (var children = Files.list(root)) {
+        top = children.toList();
+      }
+      if (top.isEmpty()) {
+        throw ApiException.badRequest("no files in the upload: send them as multipart/form-data "
+            + "parts with a filename");
+      }
+      Path what = top.size() == 1 ? top.get(0) : root;
+      String shown = top.size() == 1 ? what.getFileName().toString() : name;
+      if (what == root) {
+        what = Files.move(root, upload.resolve(folderName(name)));
+      }
+      boolean folder = Files.isDirectory(what);
+      ImportResult result = repo.add(what, options, onlyHash, pin, new ImportProgress() {
+        @Override
+        public void entryImported(String entry, ImportResult r) {
+          if (folder) {
+            line(out, Map.of("entry", entry, "cid", r.cid().toString()));
+          }
+        }
+      });
+      done(out, result, shown, onlyHash, pin);
+    } catch (IOException | RuntimeException e) {
+      failed(out, e);
+    } finally {
+      try {
+        deleteTree(upload);
+      } catch (IOException e) {
+        line(out, ApiJson.error(500, "cannot remove the upload folder " + upload + ": "
+            + e.getMessage()));
+      }
+    }
+  }
+
+  /** Where an uploaded file named {@code path} goes below {@code root}; never outside it. */
+  private static Path uploadPath(Path root, String path) {
+    String p = path.replace('\\', '/');
+    while (p.startsWith("./")) {
+      p = p.substring(2);
+    }
+    for (String part : p.split("/")) {
+      if (part.equals("..") || part.indexOf('\0') >= 0) {
+        throw ApiException.badRequest("refusing the uploaded file '" + path
+            + "': it points outside the upload");
+      }
+    }
+    Path target = root.resolve(p.replaceAll("^/+", "")).normalize();
+    if (!target.startsWith(root) || target.equals(root)) {
+      throw ApiException.badRequest("refusing the uploaded file '" + path + "'");
+    }
+    return target;
   }
 
   private static String folderName(String name) {
@@ -298,9 +401,8 @@ public final class NodeApi {
     }
     long from = Math.min(offset, stat.size());
     long bytes = Math.min(length, stat.size() - from);
-    InputStream in = exporter.open(cid, offset, length);
     return ApiResponse.stream(ApiResponse.OCTETS, bytes, out -> {
-      try (in) {
+      try (InputStream in = exporter.open(cid, offset, length)) {
         in.transferTo(out);
       }
     });
@@ -418,6 +520,9 @@ public final class NodeApi {
         throw e;
       }
       throw new ApiException(400, "the CAR could not be imported: " + e.getMessage(), e);
+    }
+    if (pin && !imported.roots().isEmpty()) {
+      daemon.node().provide(imported.roots());
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("roots", imported.roots().stream().map(Cid::toString).toList());

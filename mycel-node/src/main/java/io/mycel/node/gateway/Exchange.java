@@ -43,6 +43,7 @@ final class Exchange {
   private final long arrivedNanos;
   private boolean sent;
   private boolean recorded;
+  private int status;
 
   /**
    * @param stats where the response is counted once it is handed to the connection
@@ -78,8 +79,8 @@ final class Exchange {
   }
 
   void sendFull(HttpResponseStatus status, HttpHeaders headers, byte[] body) {
-    markSent();
-    record(status.code(), isHead() ? 0 : body.length);
+    markSent(status);
+    record(isHead() ? 0 : body.length);
     DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
         isHead() ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
     response.headers().set(headers);
@@ -95,7 +96,8 @@ final class Exchange {
    */
   void sendFull(HttpResponseStatus status, HttpHeaders headers, byte[] body, int offset,
       int length) {
-    markSent();
+    markSent(status);
+    record(isHead() ? 0 : length);
     DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
         isHead() || length == 0 ? Unpooled.EMPTY_BUFFER
             : Unpooled.wrappedBuffer(body, offset, length));
@@ -106,7 +108,7 @@ final class Exchange {
 
   /** Streams a body; {@code contentLength} is -1 when unknown (chunked transfer coding). */
   void sendStream(HttpResponseStatus status, HttpHeaders headers, long contentLength, Body body) {
-    markSent();
+    markSent(status);
     DefaultHttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
     response.headers().set(headers);
     if (contentLength >= 0) {
@@ -116,7 +118,7 @@ final class Exchange {
     }
     channel.write(prepare(response));
     if (isHead()) {
-      record(status.code(), 0);
+      record(0);
       complete(channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
       return;
     }
@@ -127,10 +129,10 @@ final class Exchange {
         throw new IOException("body of " + request.uri() + " was " + out.bytesWritten()
             + " bytes, not the announced " + contentLength);
       }
-      record(status.code(), out.bytesWritten());
+      record(out.bytesWritten());
       complete(out.finish());
     } catch (IOException | RuntimeException e) {
-      record(status.code(), out.bytesWritten());
+      record(out.bytesWritten());
       // The status line is gone; all that is left is to cut the connection so that the client
       // sees an incomplete body rather than a wrong one.
       LOG.debug("aborting response to {} after {} bytes: {}", request.uri(), out.bytesWritten(),
@@ -141,15 +143,18 @@ final class Exchange {
   }
 
   /**
-   * Counts a request whose handling ended without a response (status 0); does nothing when its
-   * response was counted already.
+   * Called when the request's handling ended: counts it unless its response was counted
+   * already, with status 0 when no response was sent.
    */
   void recordUnanswered() {
-    record(0, 0);
+    record(0);
   }
 
-  /** Counts the response, once, just before its last bytes go to the connection. */
-  private void record(int status, long bodyBytes) {
+  /**
+   * Counts the response once, with the status sent ({@code 0} for none), just before its last
+   * bytes go to the connection, so that a client never sees a response its counters miss.
+   */
+  private void record(long bodyBytes) {
     if (recorded) {
       return;
     }
@@ -157,11 +162,12 @@ final class Exchange {
     stats.record(status, bodyBytes, Duration.ofNanos(System.nanoTime() - arrivedNanos));
   }
 
-  private void markSent() {
+  private void markSent(HttpResponseStatus status) {
     if (sent) {
       throw new IllegalStateException("a response to " + request.uri() + " was already sent");
     }
     sent = true;
+    this.status = status.code();
   }
 
   private HttpResponse prepare(HttpResponse response) {

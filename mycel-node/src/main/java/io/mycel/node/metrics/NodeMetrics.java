@@ -2,6 +2,7 @@ package io.mycel.node.metrics;
 
 import io.mycel.content.bitswap.BitswapStats;
 import io.mycel.content.blockstore.Blockstore;
+import io.mycel.core.peer.PeerId;
 import io.mycel.net.Connection;
 import io.mycel.net.host.Traffic;
 import io.mycel.node.BlockCache;
@@ -71,7 +72,10 @@ public final class NodeMetrics {
     this(node, repo, gateway, cache, Clock.systemUTC());
   }
 
-  /** As {@link #NodeMetrics(Node, Repo, Gateway, BlockCache)}, with uptime read from {@code clock}. */
+  /**
+   * As {@link #NodeMetrics(Node, Repo, Gateway, BlockCache)}, with the start time and uptime read
+   * from {@code clock}.
+   */
   public NodeMetrics(Node node, Repo repo, Gateway gateway, BlockCache cache, Clock clock) {
     this.node = Objects.requireNonNull(node, "node");
     this.repo = Objects.requireNonNull(repo, "repo");
@@ -146,7 +150,7 @@ public final class NodeMetrics {
   }
 
   private static int peers(List<Connection> connections) {
-    Set<Object> peers = new HashSet<>();
+    Set<PeerId> peers = new HashSet<>();
     connections.forEach(c -> peers.add(c.remotePeer()));
     return peers.size();
   }

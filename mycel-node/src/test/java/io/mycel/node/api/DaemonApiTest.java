@@ -203,6 +203,56 @@ class DaemonApiTest {
   }
 
   @Test
+  void aBrowserUploadOfOneFileIsAddedAsThatFile() throws Exception {
+    String boundary = "----formBoundary7MA4YWxkTrZu0gW";
+    String body = "--" + boundary + "\r\n"
+        + "Content-Disposition: form-data; name=\"file\"; filename=\"note.txt\"\r\n"
+        + "Content-Type: text/plain\r\n\r\n"
+        + "a note\r\nwith lines\r\n"
+        + "--" + boundary + "--\r\n";
+    HttpResponse<String> r = post("/api/v0/add", "multipart/form-data; boundary=" + boundary,
+        body.getBytes(StandardCharsets.UTF_8));
+    assertThat(r.body().lines().count()).isEqualTo(1);
+    JsonNode added = JSON.readTree(r.body());
+    assertThat(added.get("name").asText()).isEqualTo("note.txt");
+    assertThat(added.get("cid").asText()).isEqualTo(UnixfsImporter.onlyHash(
+        ImportOptions.defaults()).importBytes("a note\r\nwith lines".getBytes(
+        StandardCharsets.UTF_8)).cid().toString());
+    assertThat(home.dir().resolve(NodeApi.UPLOADS_DIR)).isEmptyDirectory();
+  }
+
+  @Test
+  void aMultipartUploadOfSeveralFilesIsAddedAsAFolder() throws Exception {
+    String boundary = "b0undary";
+    String body = "preamble\r\n--" + boundary + "\r\n"
+        + "Content-Disposition: form-data; name=\"file\"; filename=\"site/a.txt\"\r\n\r\n"
+        + "A\r\n--" + boundary + "\r\n"
+        + "Content-Disposition: form-data; name=\"file\"; filename=\"site/sub/b.txt\"\r\n\r\n"
+        + "B\r\n--" + boundary + "--\r\n";
+    HttpResponse<String> r = post("/api/v0/add", "multipart/form-data; boundary=\"" + boundary
+        + "\"", body.getBytes(StandardCharsets.UTF_8));
+    JsonNode done = lastLine(r);
+    assertThat(done.get("type").asText()).isEqualTo("directory");
+    assertThat(done.get("name").asText()).isEqualTo("site");
+    Path expected = Files.createDirectories(dir.resolve("expected-site").resolve("sub"));
+    Files.writeString(expected.getParent().resolve("a.txt"), "A");
+    Files.writeString(expected.resolve("b.txt"), "B");
+    assertThat(done.get("cid").asText()).isEqualTo(UnixfsImporter.onlyHash(
+        ImportOptions.defaults()).importPath(expected.getParent()).cid().toString());
+  }
+
+  @Test
+  void aMultipartFileNameLeavingTheUploadIsRefused() throws Exception {
+    String body = "--x\r\nContent-Disposition: form-data; name=\"file\"; "
+        + "filename=\"../../evil\"\r\n\r\nE\r\n--x--\r\n";
+    JsonNode last = lastLine(post("/api/v0/add", "multipart/form-data; boundary=x",
+        body.getBytes(StandardCharsets.UTF_8)));
+    assertThat(last.get("error").asText()).contains("../../evil");
+    assertThat(last.get("code").asInt()).isEqualTo(400);
+    assertThat(home.dir().resolve("evil")).doesNotExist();
+  }
+
+  @Test
   void catOfAFolderIs400() throws Exception {
     JsonNode folder = lastLine(post("/api/v0/add", NodeApi.TAR, emptyTar()));
     HttpResponse<String> r = get("/api/v0/cat?arg=" + folder.get("cid").asText());
@@ -336,10 +386,9 @@ class DaemonApiTest {
   }
 
   @Test
-  void statsShowNetworkAndRepo() throws Exception {
+  void statsAreServedByTheMetrics() throws Exception {
     JsonNode stats = getJson("/api/v0/stats");
-    assertThat(stats.get("network").get("connections").asInt()).isNotNegative();
-    assertThat(stats.get("repo").get("bytes").asLong()).isNotNegative();
+    assertThat(stats.get("peerId").asText()).isEqualTo(daemon.node().peerId().toString());
   }
 
   @Test
