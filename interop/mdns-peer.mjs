@@ -11,7 +11,8 @@
 //
 // Commands:
 //   info          -> peerId, addrs
-//   discovered    -> peers: [{peerId, addrs}] every peer the mDNS service reported so far
+//   discovered    -> peers: [{peerId, addrs}] every peer the mDNS service decoded from a
+//                    response so far (not peers learnt otherwise, as libp2p's peer:discovery)
 //   connections   -> peers: [peerId] peers with an open connection
 //   stop
 import { parseArgs } from 'node:util'
@@ -39,12 +40,29 @@ const log = logger('mdns-peer')
 const port = positiveInt(Number(args['mdns-port']), '--mdns-port', 65535)
 const interval = positiveInt(Number(args['mdns-interval-ms'] ?? 1000), '--mdns-interval-ms', 3_600_000)
 
+const discovered = new Map()
+
+/** Records every peer the mDNS service decodes from a response, as the service reports it. */
+function recordingMdns (init) {
+  const factory = mdns(init)
+  return (components) => {
+    const service = factory(components)
+    service.addEventListener('peer', (event) => {
+      const id = event.detail.id.toString()
+      const addrs = new Set([...(discovered.get(id) ?? []), ...event.detail.multiaddrs.map(String)])
+      discovered.set(id, [...addrs])
+      log('mDNS found', id, [...addrs].join(' '))
+    })
+    return service
+  }
+}
+
 const node = await createLibp2p({
   addresses: { listen: args.listen ?? ['/ip4/127.0.0.1/tcp/0'] },
   transports: [tcp()],
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
-  peerDiscovery: [mdns({ port, interval })],
+  peerDiscovery: [recordingMdns({ port, interval })],
   services: {
     identify: identify(),
     ping: ping(),
@@ -52,13 +70,6 @@ const node = await createLibp2p({
   }
 })
 
-const discovered = new Map()
-node.addEventListener('peer:discovery', (event) => {
-  const id = event.detail.id.toString()
-  const addrs = new Set([...(discovered.get(id) ?? []), ...event.detail.multiaddrs.map(String)])
-  discovered.set(id, [...addrs])
-  log('discovered', id, [...addrs].join(' '))
-})
 
 const commands = {
   async info () {

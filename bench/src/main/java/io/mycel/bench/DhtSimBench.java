@@ -20,8 +20,9 @@ import java.util.List;
  * while 20% of the nodes leave. Prints a Markdown table and writes the figures as JSON.
  *
  * <p>Usage: {@code DhtSimBench --out FILE.json [--nodes 1000,10000] [--lookups 500]
- * [--concurrency 50] [--content 100] [--join-concurrency 1000] [--time-scale 1] [--churn 0.2] [--seed 1] [--min-latency-ms 20]
- * [--max-latency-ms 200] [--loss 0] [--query-timeout-ms 10000] [--alpha 3]}
+ * [--concurrency 50] [--content 100] [--join-concurrency 1000] [--time-scale 1] [--churn 0.2]
+ * [--seed 1] [--min-latency-ms 20] [--max-latency-ms 200] [--loss 0]
+ * [--handshake-round-trips 2] [--query-timeout-ms 10000] [--alpha 10]}
  */
 public final class DhtSimBench {
 
@@ -38,6 +39,7 @@ public final class DhtSimBench {
     long minMs = 20;
     long maxMs = 200;
     double loss = 0;
+    int handshakeRoundTrips = SimConfig.DEFAULT_HANDSHAKE_ROUND_TRIPS;
     KadConfig kad = KadConfig.DEFAULT;
     for (int i = 0; i < args.length; i += 2) {
       if (i + 1 >= args.length) {
@@ -63,7 +65,9 @@ public final class DhtSimBench {
         case "--min-latency-ms" -> minMs = Long.parseLong(v);
         case "--max-latency-ms" -> maxMs = Long.parseLong(v);
         case "--loss" -> loss = Double.parseDouble(v);
-        case "--query-timeout-ms" -> kad = kad.withQueryTimeout(Duration.ofMillis(Long.parseLong(v)));
+        case "--handshake-round-trips" -> handshakeRoundTrips = Integer.parseInt(v);
+        case "--query-timeout-ms" ->
+            kad = kad.withQueryTimeout(Duration.ofMillis(Long.parseLong(v)));
         case "--alpha" -> kad = kad.withAlpha(Integer.parseInt(v));
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
@@ -71,11 +75,9 @@ public final class DhtSimBench {
     if (out == null) {
       throw new IllegalArgumentException("--out FILE.json is required");
     }
-    SimConfig network = SimConfig.DEFAULT
-        .withSeed(seed)
-        .withLatency(Duration.ofMillis(minMs), Duration.ofMillis(maxMs),
-            SimConfig.LatencyModel.PER_PAIR)
-        .withLossRate(loss);
+    SimConfig network = new SimConfig(seed, Duration.ofMillis(minMs), Duration.ofMillis(maxMs),
+        SimConfig.LatencyModel.PER_PAIR, loss, SimConfig.DEFAULT_MIN_RETRANSMIT_TIMEOUT,
+        handshakeRoundTrips, SimConfig.DEFAULT_UNREACHABLE_DIAL_TIMEOUT);
 
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode all = mapper.createObjectNode();
@@ -105,7 +107,8 @@ public final class DhtSimBench {
           .withChurn(churn)
           .withTimeScale(timeScale);
       long start = System.nanoTime();
-      Report report = DhtSimulation.run(params, line -> System.err.println("dht-sim N=" + n + ": " + line));
+      Report report =
+          DhtSimulation.run(params, line -> System.err.println("dht-sim N=" + n + ": " + line));
       double seconds = (System.nanoTime() - start) / 1e9;
       ObjectNode run = runs.addObject();
       run.put("nodes", n);

@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * by the time each peer really takes per block). When a DAG node arrives from the network, the
  * blocks it links to are asked for at once, and theirs when they arrive
  * ({@link #PREFETCH_DEPTH}), so a file's leaves or a folder's entries come from several providers
- * in parallel while the gateway is still writing the first bytes.
+ * in parallel while the gateway is still writing the first bytes; and when a connected peer
+ * delivered such a node, its providers are looked up in the background all the same, so the
+ * blocks below it are spread over every provider.
  *
  * <p>Bitswap verifies each block and keeps it in the store, so what a gateway serves once it
  * serves from disk after (a cache: see {@link BlockCache}). Writes go straight to the store.
@@ -54,10 +56,21 @@ public final class NetworkBlockstore implements Blockstore {
   static final Duration PROVIDER_SEARCH_DELAY = Duration.ofSeconds(1);
   /** How long a peer's round trip may take to measure; a peer slower than this counts as this. */
   static final Duration PING_WAIT = Duration.ofSeconds(1);
+  /**
+   * Longest wait for the providers of a node a connected peer delivered before the blocks below
+   * it are asked for ahead (meanwhile the gateway's reads fetch them one by one).
+   */
+  static final Duration MAX_PREFETCH_DELAY = Duration.ofSeconds(10);
+  /** Round trips measured per peer; the shortest counts. */
+  static final int PINGS = 3;
   /** Levels of links below a block fetched on demand that are fetched ahead. */
   static final int PREFETCH_DEPTH = 2;
   /** Most blocks asked for ahead at once; links beyond are left for when they are read. */
   static final int MAX_PREFETCH = 1024;
+  /** How often the providers of one DAG node are looked up while connected peers deliver it. */
+  static final Duration PROVIDER_SEARCH_INTERVAL = Duration.ofMinutes(1);
+  private static final int MAX_SEARCHES_REMEMBERED = 4096;
+  private static final int MAX_LINKS_REMEMBERED = 1 << 16;
 
   private final Blockstore local;
   private final Node node;
@@ -66,6 +79,9 @@ public final class NetworkBlockstore implements Blockstore {
   private final Map<PeerId, Duration> roundTrips = new ConcurrentHashMap<>();
   private final Set<PeerId> inSession = ConcurrentHashMap.newKeySet();
   private final AtomicInteger prefetching = new AtomicInteger();
+  private final Map<Multihash, Long> searched = new ConcurrentHashMap<>();
+  /** Blocks that fetched DAG nodes link to: their providers are the session's peers. */
+  private final Set<Multihash> linked = ConcurrentHashMap.newKeySet();
   private volatile BitswapSession session;
 
   public NetworkBlockstore(Blockstore local, Node node, Duration timeout) {
@@ -90,7 +106,11 @@ public final class NetworkBlockstore implements Blockstore {
         try {
           byte[] data = want.get(Math.min(PROVIDER_SEARCH_DELAY.toNanos(), remaining(deadline)),
               TimeUnit.NANOSECONDS);
-          prefetch(s, cid, data, PREFETCH_DEPTH);
+          // The blocks below are asked for once every provider had a chance to join, so that
+          // they are not all handed to whichever peers happened to be connected.
+          searchProvidersInBackground(s, cid)
+              .completeOnTimeout(null, MAX_PREFETCH_DELAY.toMillis(), TimeUnit.MILLISECONDS)
+              .thenRun(() -> prefetch(s, cid, data, PREFETCH_DEPTH));
           return Optional.of(data);
         } catch (TimeoutException slow) {
           // ask the DHT too, the want stays
@@ -102,12 +122,14 @@ public final class NetworkBlockstore implements Blockstore {
           .get(remaining(deadline), TimeUnit.NANOSECONDS).stream()
           .filter(p -> !p.peer().equals(node.peerId()))
           .toList();
-      if (providers.isEmpty()) {
+      if (providers.isEmpty() && (want == null || !linked.contains(cid.multihash()))) {
         if (want != null) {
           want.cancel(false);
         }
         throw new BlockUnavailableException(cid, "no peer in the network provides " + cid);
       }
+      // Blocks below a root are seldom announced: one that a fetched node links to is waited
+      // for from the session's peers, which serve the rest of its DAG.
       addProviders(s, providers, deadline);
       if (want == null) {
         want = s.get(cid);
@@ -208,7 +230,7 @@ public final class NetworkBlockstore implements Blockstore {
       List<Connection> connections = node.host().connections(peer);
       pings.add(connections.isEmpty()
           ? CompletableFuture.completedFuture(PING_WAIT)
-          : PingService.ping(connections.getFirst()));
+          : roundTrip(connections.getFirst()));
     }
     List<Map.Entry<PeerId, Duration>> measured = new ArrayList<>();
     for (int i = 0; i < peers.size(); i++) {
@@ -231,15 +253,87 @@ public final class NetworkBlockstore implements Blockstore {
     }
   }
 
+  /**
+   * Looks up the providers of a DAG node that a connected peer delivered, in the background, so
+   * that the blocks below it come from every provider, not only from the peers at hand; once per
+   * node per {@link #PROVIDER_SEARCH_INTERVAL}.
+   */
+  private CompletableFuture<Void> searchProvidersInBackground(BitswapSession s, Cid cid) {
+    if (cid.codec() != Multicodec.DAG_PB) {
+      return CompletableFuture.completedFuture(null);
+    }
+    long now = System.nanoTime();
+    Long last = searched.get(cid.multihash());
+    if (last != null && now - last < PROVIDER_SEARCH_INTERVAL.toNanos()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    if (searched.size() >= MAX_SEARCHES_REMEMBERED) {
+      searched.clear();
+    }
+    searched.put(cid.multihash(), now);
+    CompletableFuture<Void> joined = new CompletableFuture<>();
+    node.dht().findProviders(cid).whenComplete((found, error) -> {
+      List<ProviderStore.Provider> providers = error != null ? List.of() : found.stream()
+          .filter(p -> !p.peer().equals(node.peerId()) && !inSession.contains(p.peer()))
+          .toList();
+      if (providers.isEmpty()) {
+        joined.complete(null);
+        return;
+      }
+      Thread.ofVirtual().name("gateway-providers").start(() -> {
+        try {
+          addProviders(s, providers, System.nanoTime() + timeout.toNanos());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } finally {
+          joined.complete(null);
+        }
+      });
+    });
+    return joined;
+  }
+
+  /**
+   * The shortest of {@link #PINGS} round trips on one ping stream, on a virtual thread: one
+   * round trip may wait behind other work at either end.
+   */
+  private static CompletableFuture<Duration> roundTrip(Connection connection) {
+    CompletableFuture<Duration> result = new CompletableFuture<>();
+    Thread.ofVirtual().name("gateway-ping").start(() -> {
+      try (PingService.PingSession ping = PingService.open(connection, PING_WAIT.toMillis())) {
+        Duration best = ping.ping();
+        for (int i = 1; i < PINGS; i++) {
+          Duration next = ping.ping();
+          if (next.compareTo(best) < 0) {
+            best = next;
+          }
+        }
+        result.complete(best);
+      } catch (Exception e) {
+        result.completeExceptionally(e);
+      }
+    });
+    return result;
+  }
+
   /** Asks the session for the blocks {@code data} links to, {@code depth} levels down. */
   private void prefetch(BitswapSession s, Cid cid, byte[] data, int depth) {
-    if (depth <= 0 || cid.codec() != Multicodec.DAG_PB) {
+    if (cid.codec() != Multicodec.DAG_PB) {
       return;
     }
     List<Cid> links;
     try {
       links = decoder.links(cid, data);
     } catch (IllegalArgumentException e) {
+      return;
+    }
+    if (linked.size() + links.size() > MAX_LINKS_REMEMBERED) {
+      linked.clear();
+    }
+    for (Cid link : links) {
+      linked.add(link.multihash());
+    }
+    if (depth <= 0) {
       return;
     }
     for (Cid link : links) {

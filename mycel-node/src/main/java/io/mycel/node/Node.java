@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Node implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+  /** Peers found by mDNS dialed at once at most; the others are dialed when announced again. */
+  public static final int MAX_MDNS_DIALS = 16;
 
   private final NettyHost host;
   private final IdentifyService identify;
@@ -188,7 +190,15 @@ public final class Node implements AutoCloseable {
   }
 
   private void discovered(DiscoveredPeer peer) {
-    if (!host.connections(peer.peerId()).isEmpty() || !mdnsDialing.add(peer.peerId())) {
+    if (!host.connections(peer.peerId()).isEmpty()) {
+      return;
+    }
+    if (mdnsDialing.size() >= MAX_MDNS_DIALS) {
+      LOG.debug("mDNS: {} dials under way already; {} waits for its next announcement",
+          MAX_MDNS_DIALS, peer.peerId());
+      return;
+    }
+    if (!mdnsDialing.add(peer.peerId())) {
       return;
     }
     LOG.debug("mDNS: found {} at {}", peer.peerId(), peer.addresses());

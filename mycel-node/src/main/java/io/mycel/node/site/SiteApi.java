@@ -67,8 +67,10 @@ public final class SiteApi {
     Sites.checkName(name);
     Sites.Published published;
     try {
-      if (request.param("arg").isPresent()) {
-        Path folder = Path.of(request.param("arg").get());
+      // The folder's path is the operand (arg); path= is accepted as its other name.
+      java.util.Optional<String> given = request.param("arg").or(() -> request.param("path"));
+      if (given.isPresent()) {
+        Path folder = Path.of(given.get());
         if (!folder.isAbsolute()) {
           throw ApiException.badRequest("the argument 'arg' must be an absolute folder path on the node's machine, was '"
               + folder + "'");
@@ -100,7 +102,8 @@ public final class SiteApi {
   }
 
   private ApiResponse remove(ApiRequest request) throws IOException {
-    String name = Sites.checkName(request.requiredParam("arg").trim());
+    String name = Sites.checkName(request.param("arg").or(() -> request.param("name"))
+        .orElseGet(() -> request.requiredParam("arg")).trim());
     if (daemon.sites().get(name).isEmpty()) {
       throw ApiException.notFound("no site named '" + name + "'");
     }
@@ -163,6 +166,8 @@ public final class SiteApi {
       throw ApiException.badRequest("the multipart body is malformed: " + e.getMessage());
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest(e.getMessage());
+    } catch (SiteUpload.TooLargeException e) {
+      throw new ApiException(413, e.getMessage(), e);
     } finally {
       decoder.destroy();
       deleteTree(spool);

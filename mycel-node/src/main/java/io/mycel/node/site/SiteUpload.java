@@ -62,12 +62,12 @@ public final class SiteUpload implements AutoCloseable {
    * Writes one file of the upload at {@code relativePath} ({@code css/site.css}).
    *
    * @throws IllegalArgumentException naming a path that could leave the folder, or a repeated one
-   * @throws IOException when the upload exceeds its limits
+   * @throws TooLargeException when the upload exceeds its limits
    */
   public void add(String relativePath, InputStream content) throws IOException {
     Path target = resolve(relativePath);
     if (++files > maxFiles) {
-      throw new IOException("the upload holds more than " + maxFiles + " files; publish a smaller folder");
+      throw new TooLargeException("the upload holds more than " + maxFiles + " files; publish a smaller folder");
     }
     Files.createDirectories(target.getParent());
     try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW)) {
@@ -76,7 +76,7 @@ public final class SiteUpload implements AutoCloseable {
       while ((n = content.read(buffer)) >= 0) {
         bytes += n;
         if (bytes > maxBytes) {
-          throw new IOException("the upload is larger than " + maxBytes + " bytes; publish a smaller folder");
+          throw new TooLargeException("the upload is larger than " + maxBytes + " bytes; publish a smaller folder");
         }
         out.write(buffer, 0, n);
       }
@@ -129,5 +129,12 @@ public final class SiteUpload implements AutoCloseable {
         return FileVisitResult.CONTINUE;
       }
     });
+  }
+
+  /** An upload passed its limit of files or bytes. */
+  public static final class TooLargeException extends IOException {
+    public TooLargeException(String message) {
+      super(message);
+    }
   }
 }

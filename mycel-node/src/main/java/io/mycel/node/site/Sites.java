@@ -132,6 +132,7 @@ public final class Sites {
     checkName(name);
     Objects.requireNonNull(node, "node");
     SiteFolder.check(folder);
+    refuseHome(folder);
     Optional<Site> previous = get(name);
     String keyName = previous.map(Site::key).orElse(KEY_PREFIX + name);
     boolean newKey = !keys.exists(keyName);
@@ -224,6 +225,24 @@ public final class Sites {
       keys.remove(site.key());
     }
     return site;
+  }
+
+  /**
+   * A site must not publish the node home (its keys) nor a folder inside it, other than an
+   * upload staged under {@value SiteUpload#STAGING_DIR}.
+   */
+  private void refuseHome(Path folder) throws IOException {
+    Path home = file.toAbsolutePath().getParent().toRealPath();
+    Path real = folder.toRealPath();
+    Path staging = home.resolve(SiteUpload.STAGING_DIR);
+    if (real.startsWith(staging) && !real.equals(staging)) {
+      return;
+    }
+    if (real.startsWith(home) || home.startsWith(real)) {
+      throw new SiteFolderException(folder, "refusing to publish " + folder + ": it "
+          + (real.startsWith(home) ? "is inside" : "contains") + " the node home " + home
+          + ", whose keys must stay private; publish a folder outside it");
+    }
   }
 
   private static void announceProvider(Node node, Cid cid) {

@@ -178,6 +178,18 @@ class SiteApiTest {
   }
 
   @Test
+  void theFolderMayAlsoBeGivenAsPathAndTheSiteToRemoveAsName() throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("named"));
+    Files.writeString(folder.resolve("index.html"), "<h1>named</h1>");
+    HttpResponse<String> r = post("/api/v0/site/publish?name=named&path="
+        + URLEncoder.encode(folder.toString(), StandardCharsets.UTF_8), HttpRequest.BodyPublishers.noBody(), null);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    HttpResponse<String> removed = post("/api/v0/site/rm?name=named", HttpRequest.BodyPublishers.noBody(), null);
+    assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
+    assertThat(sites()).isEmpty();
+  }
+
+  @Test
   void removingAnUnknownSiteIs404() throws Exception {
     HttpResponse<String> r = post("/api/v0/site/rm?arg=nothing", HttpRequest.BodyPublishers.noBody(), null);
     assertThat(r.statusCode()).isEqualTo(404);

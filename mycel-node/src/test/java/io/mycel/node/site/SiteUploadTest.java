@@ -72,14 +72,16 @@ class SiteUploadTest {
   void tooManyFilesAreRefused() throws Exception {
     try (SiteUpload upload = SiteUpload.begin(home, 1, 1000)) {
       upload.add("a", text("a"));
-      assertThatThrownBy(() -> upload.add("b", text("b"))).hasMessageContaining("more than 1 files");
+      assertThatThrownBy(() -> upload.add("b", text("b")))
+          .isInstanceOf(SiteUpload.TooLargeException.class).hasMessageContaining("more than 1 files");
     }
   }
 
   @Test
   void tooManyBytesAreRefused() throws Exception {
     try (SiteUpload upload = SiteUpload.begin(home, 10, 4)) {
-      assertThatThrownBy(() -> upload.add("a", text("12345"))).hasMessageContaining("larger than 4 bytes");
+      assertThatThrownBy(() -> upload.add("a", text("12345")))
+          .isInstanceOf(SiteUpload.TooLargeException.class).hasMessageContaining("larger than 4 bytes");
     }
   }
 }

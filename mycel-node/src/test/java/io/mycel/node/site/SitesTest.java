@@ -182,6 +182,18 @@ class SitesTest {
   }
 
   @Test
+  void aFolderHoldingTheNodeHomeIsRefused() throws Exception {
+    assertThatThrownBy(() -> sites.publish(publisher, dir, "everything", dir.toString()))
+        .isInstanceOf(SiteFolderException.class)
+        .hasMessageContaining("contains the node home");
+    assertThatThrownBy(() -> sites.publish(publisher, home.dir(), "home", home.dir().toString()))
+        .isInstanceOf(SiteFolderException.class)
+        .hasMessageContaining("is inside the node home");
+    assertThat(repo.pins().list()).isEmpty();
+    assertThat(Files.exists(home.dir().resolve(Sites.FILE))).isFalse();
+  }
+
+  @Test
   void aMissingFolderIsNamed() {
     Path missing = dir.resolve("missing");
     assertThatThrownBy(() -> sites.publish(publisher, missing, "blog", missing.toString()))

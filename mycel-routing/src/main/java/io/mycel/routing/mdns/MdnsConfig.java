@@ -18,7 +18,8 @@ import java.util.Objects;
  * @param interval how often the local network is asked for peers (the first query goes at start)
  * @param ttl the time to live announced with this peer's records
  * @param maxPacketBytes the largest packet read or written; a larger one is ignored
- * @param maxAddresses addresses taken from one response; the rest is ignored
+ * @param maxAddresses addresses taken from one peer's announcement; the rest is ignored
+ * @param maxPeersPerResponse peers taken from one response; the rest is ignored
  * @param interfaces names of the network interfaces to use; empty for every interface that is up
  *     and can multicast, and the loopback interface
  */
@@ -30,6 +31,7 @@ public record MdnsConfig(
     Duration ttl,
     int maxPacketBytes,
     int maxAddresses,
+    int maxPeersPerResponse,
     List<String> interfaces) {
 
   public static final int DEFAULT_PORT = 5353;
@@ -41,12 +43,14 @@ public record MdnsConfig(
   /** RFC 6762 section 17: a multicast DNS packet is at most 9000 bytes, headers included. */
   public static final int DEFAULT_MAX_PACKET_BYTES = 9000;
   public static final int DEFAULT_MAX_ADDRESSES = 32;
+  /** A responder announces itself; a few more allow for proxies, not for a flood of made-up peers. */
+  public static final int DEFAULT_MAX_PEERS_PER_RESPONSE = 16;
   /** A TXT character-string is at most 255 bytes (RFC 6763 section 6.1). */
   public static final int MAX_TXT_STRING_BYTES = 255;
 
   public static final MdnsConfig DEFAULT = new MdnsConfig(defaultGroup(), DEFAULT_PORT,
       DEFAULT_SERVICE_NAME, DEFAULT_INTERVAL, DEFAULT_TTL, DEFAULT_MAX_PACKET_BYTES,
-      DEFAULT_MAX_ADDRESSES, List.of());
+      DEFAULT_MAX_ADDRESSES, DEFAULT_MAX_PEERS_PER_RESPONSE, List.of());
 
   public MdnsConfig {
     Objects.requireNonNull(group, "group");
@@ -68,22 +72,26 @@ public record MdnsConfig(
     if (maxAddresses < 1) {
       throw new IllegalArgumentException("mDNS maxAddresses must be positive: " + maxAddresses);
     }
+    if (maxPeersPerResponse < 1) {
+      throw new IllegalArgumentException("mDNS maxPeersPerResponse must be positive: "
+          + maxPeersPerResponse);
+    }
     interfaces = List.copyOf(interfaces);
   }
 
   public MdnsConfig withPort(int port) {
     return new MdnsConfig(group, port, serviceName, interval, ttl, maxPacketBytes, maxAddresses,
-        interfaces);
+        maxPeersPerResponse, interfaces);
   }
 
   public MdnsConfig withInterval(Duration interval) {
     return new MdnsConfig(group, port, serviceName, interval, ttl, maxPacketBytes, maxAddresses,
-        interfaces);
+        maxPeersPerResponse, interfaces);
   }
 
   public MdnsConfig withInterfaces(List<String> interfaces) {
     return new MdnsConfig(group, port, serviceName, interval, ttl, maxPacketBytes, maxAddresses,
-        interfaces);
+        maxPeersPerResponse, interfaces);
   }
 
   private static void positive(Duration value, String name) {

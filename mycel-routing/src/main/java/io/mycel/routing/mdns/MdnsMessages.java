@@ -193,6 +193,7 @@ public final class MdnsMessages {
   private Response decodeResponse(Message message) {
     List<Record> txts = new ArrayList<>();
     List<Name> targets = new ArrayList<>();
+    int skipped = 0;
     for (int section : new int[] {Section.ANSWER, Section.ADDITIONAL}) {
       for (Record record : message.getSection(section)) {
         if ((record.getDClass() & CLASS_MASK) != DClass.IN) {
@@ -200,7 +201,11 @@ public final class MdnsMessages {
         }
         if (record instanceof PTRRecord ptr && section == Section.ANSWER
             && ptr.getName().equals(service) && !targets.contains(ptr.getTarget())) {
-          targets.add(ptr.getTarget());
+          if (targets.size() < config.maxPeersPerResponse()) {
+            targets.add(ptr.getTarget());
+          } else {
+            skipped++;
+          }
         } else if (record instanceof TXTRecord) {
           txts.add(record);
         }
@@ -208,6 +213,10 @@ public final class MdnsMessages {
     }
     List<Announcement> peers = new ArrayList<>();
     List<String> rejected = new ArrayList<>();
+    if (skipped > 0) {
+      rejected.add(skipped + " peers beyond the first " + config.maxPeersPerResponse()
+          + " of one response");
+    }
     for (Name target : targets) {
       List<byte[]> strings = new ArrayList<>();
       for (Record txt : txts) {

@@ -157,6 +157,22 @@ class MdnsMessagesTest {
   }
 
   @Test
+  void peersBeyondTheLimitOfOneResponseAreLeftOut() throws Exception {
+    Message response = new Message(0);
+    response.getHeader().setFlag(Flags.QR);
+    for (int i = 0; i < MdnsConfig.DEFAULT_MAX_PEERS_PER_RESPONSE + 5; i++) {
+      Name target = Name.fromString("p" + i + "._p2p._udp.local.");
+      PeerId someone = PeerId.fromPublicKey(Ed25519.generate().publicKey());
+      response.addRecord(new PTRRecord(SERVICE, DClass.IN, 120, target), Section.ANSWER);
+      response.addRecord(new TXTRecord(target, DClass.IN, 120,
+          "dnsaddr=/ip4/10.0.0.1/tcp/" + (1000 + i) + "/p2p/" + someone), Section.ADDITIONAL);
+    }
+    MdnsMessages.Response decoded = decodeResponse(messages, response.toWire());
+    assertThat(decoded.peers()).hasSize(MdnsConfig.DEFAULT_MAX_PEERS_PER_RESPONSE);
+    assertThat(decoded.rejected()).containsExactly("5 peers beyond the first 16 of one response");
+  }
+
+  @Test
   void otherServicesAreNoConcernOfOurs() throws Exception {
     Name printer = Name.fromString("_ipp._tcp.local.");
     Message response = new Message(0);

@@ -69,9 +69,10 @@ public final class DhtSimulation {
    * @param lookupConcurrency lookups in flight at the same time
    * @param churnFraction fraction of the nodes that leaves during the churn phase; 0 skips it
    * @param lookupWait how long one lookup may take before it counts as not terminated
-   * @param timeScale runs the network this many times slower than modelled (latencies and
-   *     every timeout stretched, measured times divided back) so that a busy machine distorts
-   *     the figures less; 1 runs in real time
+   * @param timeScale runs the lookup phases this many times slower than modelled (latencies
+   *     and every timeout stretched, measured times divided back) so that a busy machine
+   *     distorts the figures less; 1 runs in real time. The DHT's timeouts are stretched from
+   *     the start; joining and providing run at full speed, untimed.
    */
   public record Params(
       int nodes,
@@ -144,14 +145,6 @@ public final class DhtSimulation {
     public Params withTimeScale(double scale) {
       return new Params(nodes, network, kad, bootstrapPeers, joinConcurrency, contentKeys,
           lookups, lookupConcurrency, churnFraction, lookupWait, scale);
-    }
-
-    /** The links as run: latencies and timeouts stretched by {@link #timeScale}. */
-    SimConfig scaledNetwork() {
-      return new SimConfig(network.seed(), scale(network.minLatency()),
-          scale(network.maxLatency()), network.latencyModel(), network.lossRate(),
-          scale(network.minRetransmitTimeout()), network.handshakeRoundTrips(),
-          scale(network.unreachableDialTimeout()));
     }
 
     /** The DHT settings as run: its timeouts stretched by {@link #timeScale}. */
@@ -287,7 +280,7 @@ public final class DhtSimulation {
     this.params = params;
     this.progress = progress;
     this.random = new Random(params.network().seed());
-    this.network = new SimNetwork(params.scaledNetwork());
+    this.network = new SimNetwork(params.network());
     network.setTap(tracer);
   }
 
@@ -331,8 +324,11 @@ public final class DhtSimulation {
     }
     double replicas = provide(contents);
     progress.accept(String.format("%d keys provided, %.1f provider records each; deliveries so"
-            + " far late by %.1f ms on average (model time)", contents.size(), replicas,
-        network.lateness().meanMs() / params.timeScale()));
+            + " far late by %.1f ms on average", contents.size(), replicas,
+        network.lateness().meanMs()));
+    // Joining and providing are not timed and no node leaves while they run, so no timeout
+    // fires: they run at full speed, the timed lookups slowed down by the time scale.
+    network.setTimeScale(params.timeScale());
     network.resetLateness();
 
     List<Lookup> lookups = new ArrayList<>(phase(false, staying, List.of(), contents));
@@ -349,7 +345,8 @@ public final class DhtSimulation {
       }
     }
     return new Report(params, joinSeconds, meanTable, minTable, replicas, departed, summaries,
-        lookups, network.chunksSent(), network.dials(), scaled(network.lateness()), tracer.unparsed());
+        lookups, network.chunksSent(), network.dials(), scaled(network.lateness()),
+        tracer.unparsed());
   }
 
   private SimNetwork.Lateness scaled(SimNetwork.Lateness l) {
@@ -522,7 +519,12 @@ public final class DhtSimulation {
       terminated = false;
     }
     long latency = Math.round((System.nanoTime() - start) / params.timeScale());
-    List<KadTracer.Reply> replies = tracer.stop(origin.peerId());
+    // Only the replies about this lookup's key: a reply to an earlier lookup from the same
+    // node may still arrive.
+    ByteString keyBytes = ByteString.copyFrom(key);
+    List<KadTracer.Reply> replies = tracer.stop(origin.peerId()).stream()
+        .filter(r -> r.message().getKey().equals(keyBytes))
+        .toList();
     Predicate<KadTracer.Reply> isAnswer = answerOf(task);
     int hops = -1;
     long answer = -1;

@@ -12,7 +12,6 @@ final class Link {
   private final SimNetwork network;
   private final SimHost from;
   private final SimHost to;
-  private final long latencyNanos;
   private final ArrayDeque<Event> queue = new ArrayDeque<>();
   private long lastArrival;
 
@@ -20,11 +19,10 @@ final class Link {
     this.network = network;
     this.from = from;
     this.to = to;
-    this.latencyNanos = network.latencyNanos(from, to);
   }
 
   long latencyNanos() {
-    return latencyNanos;
+    return network.latencyNanos(from, to);
   }
 
   /** Runs {@code onArrival} on the scheduler thread once the event reaches the other side. */
@@ -33,7 +31,7 @@ final class Link {
       return;
     }
     long now = System.nanoTime();
-    long arrival = now + network.transmitNanos(latencyNanos);
+    long arrival = now + network.transmitNanos(network.latencyNanos(from, to));
     synchronized (this) {
       // A later write never overtakes an earlier one (one byte stream).
       arrival = Math.max(arrival, lastArrival);

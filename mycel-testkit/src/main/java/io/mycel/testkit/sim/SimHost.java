@@ -213,7 +213,7 @@ public final class SimHost implements Host {
         delay,
         () -> {
           if (left || target.left) {
-            long timeout = network.config().unreachableDialTimeout().toNanos();
+            long timeout = network.unreachableDialTimeoutNanos();
             network.schedule(
                 timeout - (System.nanoTime() - start),
                 () ->

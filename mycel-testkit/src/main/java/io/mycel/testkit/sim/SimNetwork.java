@@ -53,6 +53,7 @@ public final class SimNetwork implements AutoCloseable {
   private final AtomicLong latenessMax = new AtomicLong();
   private final AtomicLong lateOver50ms = new AtomicLong();
   private volatile Tap tap;
+  private volatile double timeScale = 1;
 
   public SimNetwork(SimConfig config) {
     this.config = config;
@@ -113,12 +114,34 @@ public final class SimNetwork implements AutoCloseable {
     this.tap = tap;
   }
 
-  /** One-way latency between two nodes, the same both ways and for the whole run. */
+  /**
+   * Runs the network {@code scale} times slower from now on: latencies, retransmission and
+   * dial timeouts are stretched by it (1, the default, is real time). Slowing the network
+   * keeps a busy machine from distorting the timings, which are then divided by the scale.
+   */
+  public void setTimeScale(double scale) {
+    if (!(scale >= 1 && scale <= 100)) {
+      throw new IllegalArgumentException("time scale must be in [1, 100]: " + scale);
+    }
+    this.timeScale = scale;
+  }
+
+  public double timeScale() {
+    return timeScale;
+  }
+
+  /** One-way latency between two nodes as run (see {@link #setTimeScale}). */
   public Duration latency(SimHost a, SimHost b) {
     return Duration.ofNanos(latencyNanos(a, b));
   }
 
   long latencyNanos(SimHost a, SimHost b) {
+    double scale = timeScale;
+    return scale == 1 ? modelLatencyNanos(a, b) : Math.round(modelLatencyNanos(a, b) * scale);
+  }
+
+  /** The drawn latency, the same both ways and for the whole run. */
+  private long modelLatencyNanos(SimHost a, SimHost b) {
     long min = config.minLatency().toNanos();
     long span = config.maxLatency().toNanos() - min;
     if (span == 0) {
@@ -148,7 +171,8 @@ public final class SimNetwork implements AutoCloseable {
     long delay = latencyNanos;
     double loss = config.lossRate();
     if (loss > 0) {
-      long rto = Math.max(config.minRetransmitTimeout().toNanos(), 2 * latencyNanos);
+      long rto = Math.max(
+          Math.round(config.minRetransmitTimeout().toNanos() * timeScale), 2 * latencyNanos);
       ThreadLocalRandom random = ThreadLocalRandom.current();
       while (random.nextDouble() < loss) {
         delay += rto;
@@ -160,6 +184,10 @@ public final class SimNetwork implements AutoCloseable {
 
   ScheduledFuture<?> schedule(long delayNanos, Runnable task) {
     return scheduler.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+  }
+
+  long unreachableDialTimeoutNanos() {
+    return Math.round(config.unreachableDialTimeout().toNanos() * timeScale);
   }
 
   long nextStreamId() {
@@ -214,8 +242,9 @@ public final class SimNetwork implements AutoCloseable {
   }
 
   /**
-   * How late deliveries ran against their due time, since the start or the last {@link #resetLateness()}: a busy machine delays
-   * the scheduler thread and so stretches every simulated latency.
+   * How late deliveries ran against their due time, since the start or the last {@link
+   * #resetLateness()}: a busy machine delays the scheduler thread and so stretches every
+   * simulated latency.
    */
   public Lateness lateness() {
     long n = deliveries.get();

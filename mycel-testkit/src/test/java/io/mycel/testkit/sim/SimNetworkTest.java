@@ -67,9 +67,29 @@ class SimNetworkTest {
     assertArrayEquals("hello".getBytes(StandardCharsets.UTF_8), back);
     // Two handshake round trips, then the request and its answer: six one-way latencies.
     assertTrue(elapsed >= 6 * LATENCY.toNanos(), "took " + elapsed / 1e6 + " ms");
-    assertEquals(List.of(b.peerId()), a.connections().stream().map(Connection::remotePeer).toList());
+    assertEquals(
+        List.of(b.peerId()), a.connections().stream().map(Connection::remotePeer).toList());
     assertTrue(a.peerStore().get(b.peerId()).orElseThrow().protocols().contains(ECHO),
         "identify told a what b speaks");
+  }
+
+  @Test
+  void aTimeScaleStretchesEveryLatency() throws Exception {
+    SimHost a = network.addHost();
+    SimHost b = network.addHost();
+    b.protocols().register(ECHO, SimNetworkTest::echo);
+    network.setTimeScale(2);
+    long start = System.nanoTime();
+    Stream s = a.newStream(b.peerId(), List.of(ECHO)).exceptionally(e -> null).get();
+    assertEquals(null, s, "no address of b known yet");
+    a.peerStore().addAddresses(b.peerId(), b.listenAddresses());
+    s = a.newStream(b.peerId(), List.of(ECHO)).get();
+    s.closeWrite();
+    assertEquals(-1, s.input().read());
+    long elapsed = System.nanoTime() - start;
+    assertEquals(2 * LATENCY.toNanos(), network.latency(a, b).toNanos());
+    assertTrue(elapsed >= 12 * LATENCY.toNanos(), "took " + elapsed / 1e6 + " ms");
+    assertThrows(IllegalArgumentException.class, () -> network.setTimeScale(0.5));
   }
 
   @Test
@@ -121,9 +141,9 @@ class SimNetworkTest {
   @Test
   void lossDelaysWritesButLosesNothing() throws Exception {
     try (SimNetwork lossy =
-        new SimNetwork(SimConfig.DEFAULT
-            .withLatency(Duration.ofMillis(1), Duration.ofMillis(1), SimConfig.LatencyModel.PER_NODE)
-            .withLossRate(0.5))) {
+        new SimNetwork(new SimConfig(1, Duration.ofMillis(1), Duration.ofMillis(1),
+            SimConfig.LatencyModel.PER_NODE, 0.3, Duration.ofMillis(5), 2,
+            Duration.ofSeconds(1)))) {
       SimHost a = lossy.addHost();
       SimHost b = lossy.addHost();
       b.protocols().register(ECHO, SimNetworkTest::echo);
@@ -148,7 +168,8 @@ class SimNetworkTest {
   @Test
   void findProvidersWithEnoughEndsTheLookupAtTheFirstProvider() throws Exception {
     try (SimNetwork fast = new SimNetwork(SimConfig.DEFAULT
-        .withLatency(Duration.ofMillis(1), Duration.ofMillis(3), SimConfig.LatencyModel.PER_PAIR))) {
+        .withLatency(Duration.ofMillis(1), Duration.ofMillis(3),
+            SimConfig.LatencyModel.PER_PAIR))) {
       KadTracer tracer = new KadTracer();
       fast.setTap(tracer);
       List<SimHost> hosts = new ArrayList<>();
@@ -158,7 +179,8 @@ class SimNetworkTest {
         hosts.add(h);
         dhts.add(new KadDht(h, KadConfig.DEFAULT, Clock.systemUTC(), Map.of()).start());
       }
-      var first = hosts.getFirst().listenAddresses().getFirst().withPeerId(hosts.getFirst().peerId());
+      SimHost seed = hosts.getFirst();
+      var first = seed.listenAddresses().getFirst().withPeerId(seed.peerId());
       for (int i = 1; i < hosts.size(); i++) {
         dhts.get(i).addBootstrapPeer(first).get(10, TimeUnit.SECONDS);
         dhts.get(i).bootstrap().get(10, TimeUnit.SECONDS);
