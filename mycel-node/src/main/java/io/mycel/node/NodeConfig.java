@@ -232,7 +232,7 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
    * @param circuitDurationSeconds 0 for no cap
    * @param circuitBytes bytes per direction per circuit; 0 for no cap
    * @param bandwidthSharing relay bulk traffic: no byte or duration cap, each circuit paced to
-   *     {@code rateBytesPerSecond} instead
+   *     {@code rateBytesPerSecond} and all together to {@code totalRateBytesPerSecond} instead
    * @param staticRelays relays ({@code /ip4/…/tcp/…/p2p/<id>}) to keep a reservation on
    */
   public record Relay(
@@ -246,6 +246,7 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
       long circuitBytes,
       boolean bandwidthSharing,
       long rateBytesPerSecond,
+      long totalRateBytesPerSecond,
       List<String> staticRelays) {
     public Relay {
       if (reservationTtlSeconds < 1) {
@@ -259,9 +260,10 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
       notNegative(circuitDurationSeconds, "relay.circuitDurationSeconds");
       notNegative(circuitBytes, "relay.circuitBytes");
       notNegative(rateBytesPerSecond, "relay.rateBytesPerSecond");
-      if (bandwidthSharing && rateBytesPerSecond == 0) {
-        throw new IllegalArgumentException(
-            "relay.rateBytesPerSecond: bandwidth sharing needs a rate (bytes per second per circuit)");
+      notNegative(totalRateBytesPerSecond, "relay.totalRateBytesPerSecond");
+      if (bandwidthSharing && rateBytesPerSecond == 0 && totalRateBytesPerSecond == 0) {
+        throw new IllegalArgumentException("relay.rateBytesPerSecond: bandwidth sharing needs a rate"
+            + " (bytes per second per circuit, or relay.totalRateBytesPerSecond for all together)");
       }
       staticRelays = staticRelays == null ? List.of() : List.copyOf(staticRelays);
       for (String address : staticRelays) {
@@ -288,14 +290,14 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
       return new Relay(false, d.reservationTtl().toSeconds(), d.maxReservations(),
           d.maxReservationsPerIp(), d.maxCircuits(), d.maxCircuitsPerPeer(),
           d.circuitDuration().toSeconds(), d.circuitBytes(), false, RelayLimits.DEFAULT_SHARING_RATE,
-          List.of());
+          0, List.of());
     }
 
     public RelayLimits toLimits() {
       return new RelayLimits(Duration.ofSeconds(reservationTtlSeconds), maxReservations,
           maxReservationsPerIp, maxCircuits, maxCircuitsPerPeer,
           Duration.ofSeconds(circuitDurationSeconds), circuitBytes, bandwidthSharing,
-          rateBytesPerSecond);
+          rateBytesPerSecond, totalRateBytesPerSecond);
     }
   }
 

@@ -31,7 +31,8 @@ class NodeRelayConfigTest {
     NodeConfig.defaults().write(file);
     Files.writeString(file, Files.readString(file)
         .replace("\"bandwidthSharing\" : false", "\"bandwidthSharing\" : true")
-        .replaceAll("\"rateBytesPerSecond\" : \\d+", "\"rateBytesPerSecond\" : 0"));
+        .replaceAll("\"rateBytesPerSecond\" : \\d+", "\"rateBytesPerSecond\" : 0")
+        .replaceAll("\"totalRateBytesPerSecond\" : \\d+", "\"totalRateBytesPerSecond\" : 0"));
 
     assertThatThrownBy(() -> NodeConfig.read(file)).hasMessageContaining("relay.rateBytesPerSecond");
   }

@@ -33,10 +33,10 @@ class NodeRelayTest {
   @Test
   void aNodeReservesOnItsStaticRelayAndIsReachedThroughIt() throws Exception {
     NodeConfig.Relay defaults = NodeConfig.Relay.defaults();
-    Node relay = start(new NodeConfig.Relay(true, 3600, 16, 8, 16, 4, 60, 1 << 20, false, 0, List.of()));
+    Node relay = start(new NodeConfig.Relay(true, 3600, 16, 8, 16, 4, 60, 1 << 20, false, 0, 0, List.of()));
     String relayAddress = relay.dialableAddresses().get(0).toString();
     Node b = start(new NodeConfig.Relay(false, defaults.reservationTtlSeconds(), 0, 0, 0, 0, 0, 0,
-        false, 0, List.of(relayAddress)));
+        false, 0, 0, List.of(relayAddress)));
     Node a = start(defaults);
 
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

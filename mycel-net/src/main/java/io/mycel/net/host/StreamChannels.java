@@ -4,6 +4,7 @@ import io.mycel.net.Stream;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -37,7 +38,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each carried connection is a pair of in-process channels: the connection end runs the
  * upgrade pipeline; the pump end hands what the connection writes to the stream and what the
- * stream delivers to the connection, on two virtual threads. Closing either side closes the
+ * stream delivers to the connection, on two virtual threads. Both ends allocate unpooled
+ * buffers: their buffers are allocated on one thread and released on another, which corrupted
+ * relayed bytes under load with the default pooled allocator. Closing either side closes the
  * other: the stream's end (FIN or reset) closes the channel, and the channel's close closes the
  * stream. The in-process channels run on their own small event loop group, created on first use
  * and shut down with the host.
@@ -73,6 +76,7 @@ final class StreamChannels implements AutoCloseable {
       bootstrap = new Bootstrap()
           .group(group)
           .channel(LocalChannel.class)
+          .option(ChannelOption.ALLOCATOR, UnpooledByteBufAllocator.DEFAULT)
           .option(ChannelOption.AUTO_READ, false)
           .handler(new ChannelInitializer<LocalChannel>() {
             @Override
@@ -112,6 +116,7 @@ final class StreamChannels implements AutoCloseable {
     server = new ServerBootstrap()
         .group(group)
         .channel(LocalServerChannel.class)
+        .childOption(ChannelOption.ALLOCATOR, UnpooledByteBufAllocator.DEFAULT)
         .childHandler(new ChannelInitializer<LocalChannel>() {
           @Override
           protected void initChannel(LocalChannel ch) {
@@ -191,6 +196,10 @@ final class StreamChannels implements AutoCloseable {
     /** Connection to stream: writes queued buffers, flushing when the queue runs dry. */
     private void toStream(Stream carrier) {
       OutputStream out = carrier.output();
+      // Copied through an array of our own: ByteBuf.readBytes(OutputStream) of a direct buffer
+      // goes through a temporary array that other virtual threads may share while a write
+      // blocks on the stream's window.
+      byte[] copy = new byte[READ_CHUNK];
       boolean broken = false;
       while (true) {
         Object next;
@@ -216,7 +225,11 @@ final class StreamChannels implements AutoCloseable {
         ByteBuf buf = (ByteBuf) next;
         try {
           if (!broken) {
-            buf.readBytes(out, buf.readableBytes());
+            while (buf.isReadable()) {
+              int n = Math.min(copy.length, buf.readableBytes());
+              buf.readBytes(copy, 0, n);
+              out.write(copy, 0, n);
+            }
             if (!more) {
               out.flush();
             }

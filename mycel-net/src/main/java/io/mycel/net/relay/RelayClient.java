@@ -58,6 +58,8 @@ public final class RelayClient implements Host.ConnectionListener, AutoCloseable
   private final Clock clock;
   private final Map<PeerId, Reservation> reservations = new ConcurrentHashMap<>();
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+  /** Wakes the thread that keeps a reservation on a relay, by relay, when it is lost. */
+  private final Map<PeerId, java.util.concurrent.Semaphore> wakeups = new ConcurrentHashMap<>();
   private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean running;
 
@@ -159,6 +161,10 @@ public final class RelayClient implements Host.ConnectionListener, AutoCloseable
       reservations.remove(peer);
       LOG.info("reservation on relay {} lost with the connection", peer);
       changed();
+      java.util.concurrent.Semaphore wakeup = wakeups.get(peer);
+      if (wakeup != null) {
+        wakeup.release();
+      }
     }
   }
 
@@ -247,8 +253,9 @@ public final class RelayClient implements Host.ConnectionListener, AutoCloseable
   }
 
   /**
-   * Keeps a reservation on each relay in {@code relays}: reserves now, renews before expiry and
-   * retries after {@link #RETRY_DELAY} when a reservation fails or is lost.
+   * Keeps a reservation on each relay in {@code relays}: reserves now, renews at three quarters
+   * of its lifetime, reserves again at once when the connection to the relay is lost, and
+   * retries after {@link #RETRY_DELAY} when a reservation fails.
    */
   public void keepReserved(List<Multiaddr> relays) {
     for (Multiaddr relay : relays) {
@@ -257,6 +264,8 @@ public final class RelayClient implements Host.ConnectionListener, AutoCloseable
   }
 
   private void maintain(Multiaddr relayAddress) {
+    java.util.concurrent.Semaphore wakeup = wakeups.computeIfAbsent(
+        relayAddress.peerId().orElseThrow(), k -> new java.util.concurrent.Semaphore(0));
     while (running && !Thread.currentThread().isInterrupted()) {
       Duration wait;
       try {
@@ -272,7 +281,10 @@ public final class RelayClient implements Host.ConnectionListener, AutoCloseable
         wait = RETRY_DELAY;
       }
       try {
-        Thread.sleep(wait);
+        // Renews at the planned time, or at once when the reservation was lost.
+        if (wakeup.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+          wakeup.drainPermits();
+        }
       } catch (InterruptedException e) {
         return;
       }

@@ -18,7 +18,9 @@ import java.time.Duration;
  * @param bandwidthSharing the owner relays bulk traffic: the byte and duration caps are off
  *     and {@code rateBytesPerSecond} paces each circuit
  * @param rateBytesPerSecond bytes per second one circuit may carry, both directions together;
- *     0 for no rate limit (not allowed with bandwidth sharing)
+ *     0 for no rate limit
+ * @param totalRateBytesPerSecond bytes per second all circuits together may carry; 0 for no
+ *     limit. Bandwidth sharing needs this or {@code rateBytesPerSecond}
  */
 public record RelayLimits(
     Duration reservationTtl,
@@ -29,7 +31,8 @@ public record RelayLimits(
     Duration circuitDuration,
     long circuitBytes,
     boolean bandwidthSharing,
-    long rateBytesPerSecond) {
+    long rateBytesPerSecond,
+    long totalRateBytesPerSecond) {
 
   public static final Duration DEFAULT_RESERVATION_TTL = Duration.ofHours(1);
   public static final int DEFAULT_MAX_RESERVATIONS = 128;
@@ -56,9 +59,13 @@ public record RelayLimits(
     if (rateBytesPerSecond < 0) {
       throw new IllegalArgumentException("relay rateBytesPerSecond must be zero (no limit) or positive");
     }
-    if (bandwidthSharing && rateBytesPerSecond == 0) {
+    if (totalRateBytesPerSecond < 0) {
       throw new IllegalArgumentException(
-          "relay bandwidth sharing needs rateBytesPerSecond: the rate each circuit may use");
+          "relay totalRateBytesPerSecond must be zero (no limit) or positive");
+    }
+    if (bandwidthSharing && rateBytesPerSecond == 0 && totalRateBytesPerSecond == 0) {
+      throw new IllegalArgumentException("relay bandwidth sharing needs rateBytesPerSecond (per"
+          + " circuit) or totalRateBytesPerSecond (all circuits together)");
     }
   }
 
@@ -66,7 +73,7 @@ public record RelayLimits(
   public static RelayLimits defaults() {
     return new RelayLimits(DEFAULT_RESERVATION_TTL, DEFAULT_MAX_RESERVATIONS,
         DEFAULT_MAX_RESERVATIONS_PER_IP, DEFAULT_MAX_CIRCUITS, DEFAULT_MAX_CIRCUITS_PER_PEER,
-        DEFAULT_CIRCUIT_DURATION, DEFAULT_CIRCUIT_BYTES, false, 0);
+        DEFAULT_CIRCUIT_DURATION, DEFAULT_CIRCUIT_BYTES, false, 0, 0);
   }
 
   /** The defaults, but relaying bulk traffic at {@code rate} bytes per second per circuit. */
@@ -86,21 +93,28 @@ public record RelayLimits(
 
   public RelayLimits withReservations(int total, int perIp, Duration ttl) {
     return new RelayLimits(ttl, total, perIp, maxCircuits, maxCircuitsPerPeer, circuitDuration,
-        circuitBytes, bandwidthSharing, rateBytesPerSecond);
+        circuitBytes, bandwidthSharing, rateBytesPerSecond, totalRateBytesPerSecond);
   }
 
   public RelayLimits withCircuits(int total, int perPeer) {
     return new RelayLimits(reservationTtl, maxReservations, maxReservationsPerIp, total, perPeer,
-        circuitDuration, circuitBytes, bandwidthSharing, rateBytesPerSecond);
+        circuitDuration, circuitBytes, bandwidthSharing, rateBytesPerSecond, totalRateBytesPerSecond);
   }
 
   public RelayLimits withCircuitCaps(Duration duration, long bytes) {
     return new RelayLimits(reservationTtl, maxReservations, maxReservationsPerIp, maxCircuits,
-        maxCircuitsPerPeer, duration, bytes, bandwidthSharing, rateBytesPerSecond);
+        maxCircuitsPerPeer, duration, bytes, bandwidthSharing, rateBytesPerSecond,
+        totalRateBytesPerSecond);
   }
 
   public RelayLimits withBandwidthSharing(boolean sharing, long rate) {
     return new RelayLimits(reservationTtl, maxReservations, maxReservationsPerIp, maxCircuits,
-        maxCircuitsPerPeer, circuitDuration, circuitBytes, sharing, rate);
+        maxCircuitsPerPeer, circuitDuration, circuitBytes, sharing, rate, totalRateBytesPerSecond);
+  }
+
+  /** These limits with all circuits together paced to {@code rate} bytes per second (0: none). */
+  public RelayLimits withTotalRate(long rate) {
+    return new RelayLimits(reservationTtl, maxReservations, maxReservationsPerIp, maxCircuits,
+        maxCircuitsPerPeer, circuitDuration, circuitBytes, bandwidthSharing, rateBytesPerSecond, rate);
   }
 }

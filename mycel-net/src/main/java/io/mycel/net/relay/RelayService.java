@@ -56,6 +56,8 @@ public final class RelayService implements Host.ConnectionListener, AutoCloseabl
   private final Clock clock;
   private final RelayResources resources;
   private final RelayMeter meter;
+  /** Paces all circuits together, when the owner set a total rate. */
+  private final RateLimiter totalRate;
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
   private volatile boolean running;
   private boolean listening;
@@ -70,6 +72,8 @@ public final class RelayService implements Host.ConnectionListener, AutoCloseabl
     this.clock = clock;
     this.resources = new RelayResources(limits, clock);
     this.meter = new RelayMeter(clock);
+    this.totalRate = limits.totalRateBytesPerSecond() > 0
+        ? new RateLimiter(limits.totalRateBytesPerSecond(), System::nanoTime) : null;
   }
 
   /** Registers {@value #HOP}: from now on this host relays. */
@@ -81,7 +85,8 @@ public final class RelayService implements Host.ConnectionListener, AutoCloseabl
     }
     running = true;
     LOG.info("relaying for reserved peers ({})", limits.bandwidthSharing()
-        ? "bandwidth sharing at " + limits.rateBytesPerSecond() + " B/s per circuit"
+        ? "bandwidth sharing at " + limits.rateBytesPerSecond() + " B/s per circuit, "
+            + limits.totalRateBytesPerSecond() + " B/s in all (0: no limit)"
         : "circuits capped at " + limits.circuitBytes() + " bytes and " + limits.circuitDuration());
     return this;
   }
@@ -277,6 +282,7 @@ public final class RelayService implements Host.ConnectionListener, AutoCloseabl
     } catch (RuntimeException e) {
       circuit.abort("failed: " + e.getMessage());
     } finally {
+      circuit.finish();
       toDestination.close();
       meter.close(counter);
       LOG.debug("circuit {} closed: {} bytes forward, {} back", counter.id,
@@ -297,6 +303,11 @@ public final class RelayService implements Host.ConnectionListener, AutoCloseabl
       this.destination = destination;
       this.counter = counter;
       this.rate = rate;
+    }
+
+    /** Marks the circuit ended, so that a cap timer firing later does nothing. */
+    void finish() {
+      aborted.set(true);
     }
 
     void abort(String why) {
@@ -321,6 +332,9 @@ public final class RelayService implements Host.ConnectionListener, AutoCloseabl
           int allowed = over ? (int) (cap - sent) : n;
           if (rate != null) {
             rate.pace(allowed);
+          }
+          if (totalRate != null) {
+            totalRate.pace(allowed);
           }
           out.write(chunk, 0, allowed);
           out.flush();

@@ -21,14 +21,18 @@ import java.util.Objects;
  * href="https://github.com/libp2p/specs/blob/master/relay/circuit-v2.md#reservation-vouchers">spec</a>),
  * carried in a signed envelope (<a
  * href="https://github.com/libp2p/specs/blob/master/RFC/0002-signed-envelopes.md">RFC 0002</a>)
- * with domain {@value #DOMAIN} and payload type multicodec {@code 0x0302}.
+ * with domain {@value #DOMAIN} and payload type {@code 0x0302} (the bytes {@code 03 02}).
  *
  * @param expiration Unix time in seconds, as in the reservation
  */
 public record ReservationVoucher(PeerId relay, PeerId peer, long expiration) {
   public static final String DOMAIN = "libp2p-relay-rsvp";
-  /** The multicodec {@code libp2p-relay-rsvp} (0x0302) as an unsigned varint. */
-  static final byte[] PAYLOAD_TYPE = Varint.encode(0x0302);
+  /**
+   * The multicodec {@code libp2p-relay-rsvp} (0x0302) as go-libp2p and js-libp2p write it: the
+   * two bytes {@code 03 02}, not its varint (the interop test reads them in js-libp2p's
+   * vouchers).
+   */
+  static final byte[] PAYLOAD_TYPE = {0x03, 0x02};
 
   public ReservationVoucher {
     Objects.requireNonNull(relay, "relay");

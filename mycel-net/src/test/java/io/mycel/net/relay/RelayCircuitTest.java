@@ -211,6 +211,47 @@ class RelayCircuitTest {
   }
 
   @Test
+  void theTotalRateHoldsAcrossCircuits() throws Exception {
+    long rate = 256 * 1024;
+    int size = 192 * 1024;
+    AtomicLong received = new AtomicLong();
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(2);
+    Setup s = setup(l -> l.withTotalRate(rate).withBandwidthSharing(true, 0), stream -> {
+      received.addAndGet(stream.input().transferTo(OutputStream.nullOutputStream()));
+      done.countDown();
+    });
+    NettyHost c = hosts.start();
+    java.util.List<Stream> circuits = java.util.List.of(
+        connect(s.a(), s.relay(), s.b().peerId(), Status.OK),
+        connect(c, s.relay(), s.b().peerId(), Status.OK));
+    long start = System.nanoTime();
+
+    java.util.List<CompletableFuture<Void>> senders = new java.util.ArrayList<>();
+    for (Stream circuit : circuits) {
+      senders.add(CompletableFuture.runAsync(() -> {
+        try {
+          byte[] chunk = new byte[16 * 1024];
+          for (int sent = 0; sent < size; sent += chunk.length) {
+            circuit.output().write(chunk);
+          }
+          circuit.closeWrite();
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }));
+    }
+
+    assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertThat(received.get()).isEqualTo(2L * size);
+    assertThat(seconds).isGreaterThan((2.0 * size - rate / 10.0) / rate * 0.9);
+    assertThat(2.0 * size / seconds).isLessThan(rate * 1.25);
+    for (CompletableFuture<Void> sender : senders) {
+      sender.get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void aHopMessageOverTheSizeLimitGetsMalformedAndTheStreamCloses() throws Exception {
     Setup s = setup(l -> l, RelayCircuitTest::echo);
     Stream hop = s.a().dial(addressOf(s.relay())).get(10, TimeUnit.SECONDS)

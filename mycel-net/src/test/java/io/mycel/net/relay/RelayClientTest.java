@@ -139,6 +139,23 @@ class RelayClientTest {
   }
 
   @Test
+  void keptReservationsAreTakenAgainWhenTheConnectionToTheRelayIsLost() throws Exception {
+    NettyHost relay = hosts.start();
+    RelayService service = new RelayService(relay, RelayLimits.defaults()).start();
+    NettyHost b = hosts.start();
+    RelayClient client = new RelayClient(b).start();
+    client.keepReserved(java.util.List.of(addressOf(relay)));
+    awaitCondition(() -> !client.reservations().isEmpty());
+    io.mycel.net.Connection first = b.connections(relay.peerId()).get(0);
+
+    relay.connections(b.peerId()).forEach(c -> c.close());
+
+    awaitCondition(() -> !first.isOpen());
+    awaitCondition(() -> !client.reservations().isEmpty() && service.reservationCount() == 1
+        && b.connections(relay.peerId()).stream().anyMatch(c -> c != first && c.isOpen()));
+  }
+
+  @Test
   void theReservationEndsWithTheConnectionToTheRelay() throws Exception {
     NettyHost relay = hosts.start();
     RelayService service = new RelayService(relay, RelayLimits.defaults()).start();

@@ -86,6 +86,31 @@ class RelayTest {
   }
 
   @Test
+  void sixteenMebibytesCrossTheRelayIntactBothWays() throws Exception {
+    Trio t = trio(l -> l.withCircuitCaps(Duration.ZERO, 0));
+    t.clientB().reserve(addressOf(t.relay())).get(10, TimeUnit.SECONDS);
+    Connection toB = t.a().dial(t.circuitToB()).get(10, TimeUnit.SECONDS);
+
+    java.util.List<java.util.concurrent.CompletableFuture<Boolean>> echoes = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Stream echo = toB.openStream(TestHosts.ECHO).get(10, TimeUnit.SECONDS);
+      long seed = i;
+      echoes.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return Echo.roundTrip(echo, 4 << 20, seed);
+        } catch (Exception e) {
+          throw new java.util.concurrent.CompletionException(e);
+        }
+      }));
+    }
+
+    for (var echo : echoes) {
+      assertThat(echo.get(60, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(t.service().meter().peer(t.a().peerId()).bytesFromPeer()).isGreaterThan(16L << 20);
+  }
+
+  @Test
   void identifyAndPingWorkOverARelayedConnection() throws Exception {
     Trio t = trio(l -> l);
     t.clientB().reserve(addressOf(t.relay())).get(10, TimeUnit.SECONDS);

@@ -27,7 +27,7 @@ class ReservationVoucherTest {
   void theEnvelopeCarriesTheRelayPayloadType() throws Exception {
     Envelope envelope = Envelope.parseFrom(new ReservationVoucher(relay, peer, 5).seal(relayKey));
 
-    assertThat(envelope.getPayloadType().toByteArray()).containsExactly(0x82, 0x06);
+    assertThat(envelope.getPayloadType().toByteArray()).containsExactly(0x03, 0x02);
   }
 
   @Test
@@ -76,7 +76,7 @@ class ReservationVoucherTest {
     Envelope envelope = Envelope.parseFrom(new ReservationVoucher(relay, peer, 5).seal(relayKey));
 
     assertThatThrownBy(() -> ReservationVoucher.open(envelope.toBuilder()
-        .setPayloadType(ByteString.copyFrom(new byte[] {0x03, 0x01})).build().toByteArray()))
+        .setPayloadType(ByteString.copyFrom(new byte[] {(byte) 0x82, 0x06})).build().toByteArray()))
         .isInstanceOf(ProtocolViolationException.class)
         .hasMessageContaining("payload type");
   }
