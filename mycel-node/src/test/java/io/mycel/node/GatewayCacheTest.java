@@ -68,7 +68,8 @@ class GatewayCacheTest {
     }
     NodeConfig config = home.loadConfig().withListen(List.of(Devnet.LOOPBACK_ANY_PORT))
         .withGateway(Devnet.LOOPBACK_ANY_PORT).withBootstrap(bootstrap)
-        .withGatewayCacheQuota(quota);
+        .withGatewayCacheQuota(quota).withApi(Devnet.LOOPBACK_ANY_PORT)
+        .withDiscovery(new NodeConfig.Discovery(false, NodeConfig.Discovery.DEFAULT_MDNS_INTERVAL_MS));
     Daemon daemon = Daemon.start(home, config);
     daemons.add(daemon);
     return daemon;

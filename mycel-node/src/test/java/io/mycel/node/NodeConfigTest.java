@@ -45,6 +45,17 @@ class NodeConfigTest {
     assertThat(config.storage()).isEqualTo(NodeConfig.Storage.defaults());
     assertThat(config.bootstrap()).isEmpty();
     assertThat(config.limits().maxConnections()).isEqualTo(10);
+    assertThat(config.discovery()).isEqualTo(NodeConfig.Discovery.defaults());
+  }
+
+  @Test
+  void mdnsIsOnByDefaultAndItsIntervalIsChecked() throws Exception {
+    assertThat(NodeConfig.defaults().discovery().mdns()).isTrue();
+    Path file = dir.resolve("config.json");
+    NodeConfig.defaults().write(file);
+    Files.writeString(file, Files.readString(file).replace("\"mdnsIntervalMs\" : 10000", "\"mdnsIntervalMs\" : 0"));
+    assertThatThrownBy(() -> NodeConfig.read(file))
+        .hasMessageContaining("discovery.mdnsIntervalMs: must be a positive number");
   }
 
   @Test

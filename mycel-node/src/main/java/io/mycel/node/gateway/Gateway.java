@@ -59,6 +59,7 @@ public final class Gateway implements AutoCloseable {
 
   private final GatewayOptions options;
   private final PathGateway pathGateway;
+  private final GatewayStats stats = new GatewayStats();
   private final EventLoopGroup group;
   private final boolean ownsGroup;
   private final ExecutorService requests = Executors.newThreadPerTaskExecutor(
@@ -140,7 +141,7 @@ public final class Gateway implements AutoCloseable {
                     .setMaxInitialLineLength(options.maxUrlBytes() + 32)
                     .setMaxHeaderSize(options.maxHeaderBytes())))
                 .addLast(new HttpObjectAggregator(MAX_REQUEST_BODY_BYTES))
-                .addLast(new GatewayHandler(pathGateway, requests, options));
+                .addLast(new GatewayHandler(pathGateway, requests, options, stats));
           }
         });
     ChannelFuture bound = bootstrap.bind(bind).awaitUninterruptibly();
@@ -161,6 +162,11 @@ public final class Gateway implements AutoCloseable {
 
   public GatewayOptions options() {
     return options;
+  }
+
+  /** Requests answered, their status codes, body bytes and latencies, since the gateway started. */
+  public GatewayStats stats() {
+    return stats;
   }
 
   /** Stops listening, closes every connection and ends requests in progress. */

@@ -33,7 +33,11 @@ public record KadConfig(
     boolean clientMode) {
 
   public static final int DEFAULT_K = 20;
-  public static final int DEFAULT_ALPHA = 3;
+  /**
+   * The spec's lookup concurrency. With 3, a lookup needs about twice as long to hear from the
+   * k closest peers (20-200 ms links, simulated: docs/benchmarks.md, DHT at scale).
+   */
+  public static final int DEFAULT_ALPHA = 10;
   /** go-libp2p-kad-dht's limit for one message. */
   public static final int DEFAULT_MAX_MESSAGE_SIZE = 4 * 1024 * 1024;
   public static final int DEFAULT_MAX_PEERS_PER_REPLY = DEFAULT_K;
@@ -80,6 +84,12 @@ public record KadConfig(
   public KadConfig withQueryTimeout(Duration timeout) {
     return new KadConfig(k, alpha, maxMessageSize, maxPeersPerReply, timeout, lookupTimeout,
         maxQueriesPerLookup, providerTtl, maxProvidersPerKey, maxRecords, clientMode);
+  }
+
+  public KadConfig withAlpha(int newAlpha) {
+    return new KadConfig(k, newAlpha, maxMessageSize, maxPeersPerReply, queryTimeout,
+        lookupTimeout, maxQueriesPerLookup, providerTtl, maxProvidersPerKey, maxRecords,
+        clientMode);
   }
 
   public KadConfig withMaxMessageSize(int size) {

@@ -34,6 +34,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -411,7 +412,7 @@ public final class KadDht implements Host.ConnectionListener, AutoCloseable {
   /** The {@code k} peers closest to {@code key} that answered, closest first. */
   public CompletableFuture<List<PeerId>> findClosestPeers(byte[] key) {
     byte[] copy = key.clone();
-    return async(() -> lookup(copy, MessageType.FIND_NODE, (peer, reply) -> {}));
+    return async(() -> lookup(copy, MessageType.FIND_NODE, (peer, reply) -> {}, () -> false));
   }
 
   /** Announces this host as a provider of {@code cid} to the closest peers; the count reached. */
@@ -432,11 +433,28 @@ public final class KadDht implements Host.ConnectionListener, AutoCloseable {
 
   /** Providers of {@code cid} known to this host or found on the closest peers. */
   public CompletableFuture<List<Provider>> findProviders(Cid cid) {
+    return findProviders(cid, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Providers of {@code cid}, like {@link #findProviders(Cid)}, but the lookup ends as soon as
+   * {@code enough} providers are known (here or from replies) rather than when the closest peers
+   * have all answered: a caller that needs one provider has it one reply after it is found.
+   *
+   * @param enough how many providers the caller needs; positive
+   */
+  public CompletableFuture<List<Provider>> findProviders(Cid cid, int enough) {
+    if (enough <= 0) {
+      throw new IllegalArgumentException("enough must be positive: " + enough);
+    }
     byte[] key = cid.multihash().bytes();
     return async(
         () -> {
           Map<PeerId, Provider> found = new LinkedHashMap<>();
           providers.get(key).forEach(p -> found.put(p.peer(), p));
+          if (found.size() >= enough) {
+            return List.copyOf(found.values());
+          }
           lookup(
               key,
               MessageType.GET_PROVIDERS,
@@ -450,7 +468,8 @@ public final class KadDht implements Host.ConnectionListener, AutoCloseable {
                             found.putIfAbsent(peer, new Provider(peer, addresses));
                           });
                 }
-              });
+              },
+              () -> found.size() >= enough);
           return List.copyOf(found.values());
         });
   }
@@ -498,7 +517,8 @@ public final class KadDht implements Host.ConnectionListener, AutoCloseable {
                 } catch (InvalidRecordException e) {
                   log.debug("invalid record from {}: {}", from, e.getMessage());
                 }
-              });
+              },
+              () -> false);
           if (values.isEmpty()) {
             return Optional.<byte[]>empty();
           }
@@ -507,7 +527,7 @@ public final class KadDht implements Host.ConnectionListener, AutoCloseable {
   }
 
   private int sendToClosest(byte[] key, Message request, boolean expectReply) throws Exception {
-    List<PeerId> closest = lookup(key, MessageType.FIND_NODE, (peer, reply) -> {});
+    List<PeerId> closest = lookup(key, MessageType.FIND_NODE, (peer, reply) -> {}, () -> false);
     List<CompletableFuture<Boolean>> sends = new ArrayList<>();
     for (PeerId peer : closest) {
       sends.add(
@@ -549,10 +569,10 @@ public final class KadDht implements Host.ConnectionListener, AutoCloseable {
   /**
    * The iterative lookup of the spec: queries the closest known peers, {@code alpha} at a time,
    * and stops once the {@code k} closest peers seen have all answered, or when the query budget
-   * or the lookup deadline is spent.
+   * or the lookup deadline is spent, or as soon as {@code done} holds after a reply.
    */
-  private List<PeerId> lookup(byte[] key, MessageType type, BiConsumer<PeerId, Message> onReply)
-      throws InterruptedException {
+  private List<PeerId> lookup(byte[] key, MessageType type, BiConsumer<PeerId, Message> onReply,
+      BooleanSupplier done) throws InterruptedException {
     KadKey target = KadKey.of(key);
     Map<PeerId, KadKey> keys = new HashMap<>();
     Comparator<KadKey> byDistance = KadKey.byDistanceTo(target);
@@ -622,6 +642,10 @@ public final class KadDht implements Host.ConnectionListener, AutoCloseable {
         addPeer(reply.peer, address);
       }
       onReply.accept(reply.peer, reply.message);
+      if (done.getAsBoolean()) {
+        log.debug("lookup of {} answered after {} queries", target, queried);
+        break;
+      }
       for (Message.Peer wire : limit(reply.message.getCloserPeersList())) {
         Optional<PeerId> parsed = parsePeer(wire);
         if (parsed.isEmpty() || parsed.get().equals(host.peerId())) {
