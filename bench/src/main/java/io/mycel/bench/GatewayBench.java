@@ -436,7 +436,8 @@ public final class GatewayBench {
       Path home = work.resolve("start-" + run);
       run(List.of(launcher, "init"), home);
       ProcessBuilder pb = new ProcessBuilder(launcher, "daemon", "--listen",
-          "/ip4/127.0.0.1/tcp/0", "--gateway", "/ip4/127.0.0.1/tcp/0", "--api", "/ip4/127.0.0.1/tcp/0");
+          "/ip4/127.0.0.1/tcp/0", "--gateway", "/ip4/127.0.0.1/tcp/0",
+          "--api", "/ip4/127.0.0.1/tcp/0");
       pb.environment().put("MYCEL_HOME", home.toString());
       pb.redirectError(ProcessBuilder.Redirect.DISCARD);
       long started = System.nanoTime();
