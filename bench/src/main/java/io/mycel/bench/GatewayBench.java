@@ -148,7 +148,7 @@ public final class GatewayBench {
     Process daemon = null;
     try {
       ProcessBuilder pb = new ProcessBuilder(launcher, "daemon", "--listen", "/ip4/127.0.0.1/tcp/0",
-          "--gateway", "/ip4/127.0.0.1/tcp/0");
+          "--gateway", "/ip4/127.0.0.1/tcp/0", "--api", "/ip4/127.0.0.1/tcp/0");
       pb.environment().put("MYCEL_HOME", home.toString());
       pb.redirectError(ProcessBuilder.Redirect.DISCARD);
       daemon = pb.start();
@@ -341,7 +341,9 @@ public final class GatewayBench {
       home.init(NodeConfig.defaults());
     }
     NodeConfig config = home.loadConfig().withListen(List.of(Devnet.LOOPBACK_ANY_PORT))
-        .withGateway(Devnet.LOOPBACK_ANY_PORT).withBootstrap(bootstrap);
+        .withGateway(Devnet.LOOPBACK_ANY_PORT).withBootstrap(bootstrap)
+        .withApi(Devnet.LOOPBACK_ANY_PORT)
+        .withDiscovery(new NodeConfig.Discovery(false, NodeConfig.Discovery.DEFAULT_MDNS_INTERVAL_MS));
     Daemon daemon = Daemon.start(home, config);
     daemon.node().joined().get(30, TimeUnit.SECONDS);
     return daemon;
@@ -434,7 +436,8 @@ public final class GatewayBench {
       Path home = work.resolve("start-" + run);
       run(List.of(launcher, "init"), home);
       ProcessBuilder pb = new ProcessBuilder(launcher, "daemon", "--listen",
-          "/ip4/127.0.0.1/tcp/0", "--gateway", "/ip4/127.0.0.1/tcp/0");
+          "/ip4/127.0.0.1/tcp/0", "--gateway", "/ip4/127.0.0.1/tcp/0",
+          "--api", "/ip4/127.0.0.1/tcp/0");
       pb.environment().put("MYCEL_HOME", home.toString());
       pb.redirectError(ProcessBuilder.Redirect.DISCARD);
       long started = System.nanoTime();

@@ -51,7 +51,8 @@ class MultiProviderFetchTest {
   }
 
   private Node start(Blockstore blocks, List<String> bootstrap) {
-    NodeConfig base = NodeConfig.defaults().withListen(List.of(Devnet.LOOPBACK_ANY_PORT));
+    NodeConfig base = NodeConfig.defaults().withListen(List.of(Devnet.LOOPBACK_ANY_PORT))
+        .withDiscovery(new NodeConfig.Discovery(false, NodeConfig.Discovery.DEFAULT_MDNS_INTERVAL_MS));
     Node node = Node.start(Ed25519.generate(), base.withBootstrap(bootstrap), blocks);
     nodes.add(node);
     return node;
