@@ -84,8 +84,9 @@ class GatewayCacheTest {
 
   private int get(Daemon gateway, Cid cid) throws Exception {
     String url = "http://127.0.0.1:" + gateway.gatewayAddress().getPort() + "/ipfs/" + cid;
-    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(),
-        HttpResponse.BodyHandlers.ofByteArray()).statusCode();
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+        .timeout(Duration.ofSeconds(20)).build();
+    return http.send(request, HttpResponse.BodyHandlers.ofByteArray()).statusCode();
   }
 
   private static void await(BooleanSupplier condition, String what) {
