@@ -49,18 +49,15 @@ class NetCliTest {
   void statusShowsReachabilityAddressesReservationsAndRelayOfTheRunningDaemons() throws Exception {
     NodeHome homeA = home("a");
     NodeHome homeB = home("b");
-    NodeConfig relayConfig = homeA.loadConfig();
-    relayConfig.withRelay(new NodeConfig.Relay(true, 3600, 8, 8, 8, 8, 120, 1 << 20, false, 1 << 20, 0, List.of()))
-        .write(homeA.configFile());
+    setRelay(homeA, true, List.of());
     try (Daemon a = Daemon.start(homeA, homeA.loadConfig())) {
-      NodeConfig reserving = homeB.loadConfig().withApi("/ip4/127.0.0.1/tcp/0").withRelay(new NodeConfig.Relay(false, 3600, 8, 8, 8, 8,
-          120, 1 << 20, false, 1 << 20, 0, List.of(a.node().dialableAddresses().get(0).toString())));
-      reserving.write(homeB.configFile());
+      homeB.loadConfig().withApi("/ip4/127.0.0.1/tcp/0").write(homeB.configFile());
+      setRelay(homeB, false, List.of(a.node().dialableAddresses().get(0).toString()));
       try (Daemon b = Daemon.start(homeB, homeB.loadConfig())) {
         await("B to know A as an AutoNAT server", () -> b.node().autonat().serverCount() == 1);
         b.node().autonat().probe().get(20, TimeUnit.SECONDS);
 
-        await("B's status file to show the probe and the reservation", () -> {
+        await("B's status (through its API) to show the probe and the reservation", () -> {
           String out = run("net", "status", "--home", homeB.dir().toString(), "--json").out();
           return out.contains("\"PUBLIC\"") && out.contains("p2p-circuit");
         });
@@ -83,6 +80,18 @@ class NetCliTest {
       }
     }
     assertThat(run("net", "status", "--home", homeA.dir().toString()).exitCode()).isEqualTo(1);
+  }
+
+  /** Sets {@code relay.enabled} and {@code relay.staticRelays} in the home's config.json. */
+  private static void setRelay(NodeHome home, boolean enabled, List<String> staticRelays) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode config =
+        (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(home.configFile().toFile());
+    com.fasterxml.jackson.databind.node.ObjectNode relay =
+        (com.fasterxml.jackson.databind.node.ObjectNode) config.get("relay");
+    relay.put("enabled", enabled);
+    relay.set("staticRelays", json.valueToTree(staticRelays));
+    json.writeValue(home.configFile().toFile(), config);
   }
 
   private static void await(String what, BooleanSupplier condition) throws TimeoutException {

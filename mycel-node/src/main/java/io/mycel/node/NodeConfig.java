@@ -421,6 +421,20 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
         .enable(SerializationFeature.INDENT_OUTPUT);
   }
 
+  /** Puts {@code defaults} at {@code key}, or the keys of it that the section lacks. */
+  private static void fillDefaults(ObjectNode config, String key, JsonNode defaults) {
+    JsonNode section = config.get(key);
+    if (section == null) {
+      config.set(key, defaults);
+    } else if (section instanceof ObjectNode present) {
+      defaults.fieldNames().forEachRemaining(field -> {
+        if (!present.has(field)) {
+          present.set(field, defaults.get(field));
+        }
+      });
+    }
+  }
+
   /** Reads a config file; the exception message names the offending key. */
   public static NodeConfig read(Path file) throws IOException {
     try {
@@ -441,18 +455,12 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
         if (!object.has("bootstrap")) {
           object.putArray("bootstrap");
         }
-        if (!object.has("discovery")) {
-          object.set("discovery", mapper.valueToTree(Discovery.defaults()));
-        }
-        if (!object.has("api")) {
-          object.set("api", mapper.valueToTree(Api.defaults()));
-        }
-        if (!object.has("nat")) {
-          object.set("nat", mapper.valueToTree(Nat.defaults()));
-        }
-        if (!object.has("relay")) {
-          object.set("relay", mapper.valueToTree(Relay.defaults()));
-        }
+        // Sections of this version take their defaults, whole or key by key, so that a home
+        // initialised before a key existed still starts; the older sections stay strict.
+        fillDefaults(object, "discovery", mapper.valueToTree(Discovery.defaults()));
+        fillDefaults(object, "api", mapper.valueToTree(Api.defaults()));
+        fillDefaults(object, "nat", mapper.valueToTree(Nat.defaults()));
+        fillDefaults(object, "relay", mapper.valueToTree(Relay.defaults()));
       }
       return mapper.treeToValue(tree, NodeConfig.class);
     } catch (UnrecognizedPropertyException e) {

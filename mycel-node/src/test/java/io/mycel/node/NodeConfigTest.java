@@ -88,6 +88,23 @@ class NodeConfigTest {
   }
 
   @Test
+  void aNatSectionFromBeforeHolePunchingTakesTheNewKeysDefaults() throws Exception {
+    Path file = dir.resolve("config.json");
+    NodeConfig.defaults().withNat(new NodeConfig.Nat(false, true, false, false)).write(file);
+    String older = Files.readString(file).replace(",\n    \"autoRelay\" : false", "")
+        .replace(",\n    \"holePunching\" : false", "");
+    Files.writeString(file, older);
+    assertThat(Files.readString(file)).doesNotContain("autoRelay").doesNotContain("holePunching");
+
+    NodeConfig config = NodeConfig.read(file);
+
+    assertThat(config.nat().autonat()).isFalse();
+    assertThat(config.nat().autonatPrivateAddresses()).isTrue();
+    assertThat(config.nat().autoRelay()).isEqualTo(NodeConfig.Nat.defaults().autoRelay());
+    assertThat(config.nat().holePunching()).isEqualTo(NodeConfig.Nat.defaults().holePunching());
+  }
+
+  @Test
   void aBadValueIsNamed() throws Exception {
     Path file = dir.resolve("config.json");
     NodeConfig.defaults().write(file);

@@ -118,9 +118,11 @@ public final class DcutrService implements Host.ConnectionListener, AutoCloseabl
     return connection.isRelayed();
   }
 
+  /** Starts a hole punch on an inbound relayed connection to a peer not also connected directly. */
   @Override
   public void connected(Connection connection) {
-    if (running && relayed.test(connection) && !connection.isInitiator()) {
+    if (running && relayed.test(connection) && !connection.isInitiator()
+        && host.connections(connection.remotePeer()).stream().allMatch(relayed)) {
       Thread.ofVirtual().name("mycel-dcutr").start(() -> {
         try {
           upgrade(connection);

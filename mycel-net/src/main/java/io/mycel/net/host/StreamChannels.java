@@ -4,7 +4,7 @@ import io.mycel.net.Stream;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,11 +13,14 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
 import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.local.LocalServerChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -38,9 +41,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each carried connection is a pair of in-process channels: the connection end runs the
  * upgrade pipeline; the pump end hands what the connection writes to the stream and what the
- * stream delivers to the connection, on two virtual threads. Both ends allocate unpooled
- * buffers: their buffers are allocated on one thread and released on another, which corrupted
- * relayed bytes under load with the default pooled allocator. Closing either side closes the
+ * stream delivers to the connection, on two virtual threads. Both ends use Netty's classic
+ * {@link PooledByteBufAllocator}: with the default (adaptive) allocator, bulk transfers through
+ * these channels failed Noise decryption (their buffers are allocated and released on different
+ * threads, event loops and virtual threads); with the classic pooled or an unpooled allocator
+ * they arrive intact ({@code RelayTest} sends 16 MiB). Closing either side closes the
  * other: the stream's end (FIN or reset) closes the channel, and the channel's close closes the
  * stream. The in-process channels run on their own small event loop group, created on first use
  * and shut down with the host.
@@ -53,6 +58,8 @@ final class StreamChannels implements AutoCloseable {
 
   private final Executor executor;
   private final Map<SocketAddress, CompletableFuture<Pump>> pending = new ConcurrentHashMap<>();
+  /** Both ends of every carried connection, closed before the event loops stop. */
+  private final ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private EventLoopGroup group;
   private Channel server;
   private boolean closed;
@@ -76,7 +83,7 @@ final class StreamChannels implements AutoCloseable {
       bootstrap = new Bootstrap()
           .group(group)
           .channel(LocalChannel.class)
-          .option(ChannelOption.ALLOCATOR, UnpooledByteBufAllocator.DEFAULT)
+          .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
           .option(ChannelOption.AUTO_READ, false)
           .handler(new ChannelInitializer<LocalChannel>() {
             @Override
@@ -90,6 +97,7 @@ final class StreamChannels implements AutoCloseable {
         return;
       }
       Channel ch = f.channel();
+      open.add(ch);
       pumpFor(ch.localAddress()).whenComplete((pump, err) -> {
         pending.remove(ch.localAddress());
         if (err != null) {
@@ -116,10 +124,11 @@ final class StreamChannels implements AutoCloseable {
     server = new ServerBootstrap()
         .group(group)
         .channel(LocalServerChannel.class)
-        .childOption(ChannelOption.ALLOCATOR, UnpooledByteBufAllocator.DEFAULT)
+        .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
         .childHandler(new ChannelInitializer<LocalChannel>() {
           @Override
           protected void initChannel(LocalChannel ch) {
+            open.add(ch);
             Pump pump = new Pump(ch);
             ch.pipeline().addLast(pump);
             pumpFor(ch.remoteAddress()).complete(pump);
@@ -135,6 +144,8 @@ final class StreamChannels implements AutoCloseable {
     closed = true;
     if (group != null) {
       server.close();
+      // Closed while their event loops still run, so that queued buffers are released in order.
+      open.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
   }
