@@ -43,7 +43,7 @@ public final class MemoryBench {
     Path home = Files.createTempDirectory("mycel-membench");
     // The launcher execs the JVM, so the process measured is the daemon exactly as users run it.
     ProcessBuilder pb = new ProcessBuilder(launcher, "daemon", "--listen", "/ip4/127.0.0.1/tcp/0",
-        "--gateway", "/ip4/127.0.0.1/tcp/0");
+        "--gateway", "/ip4/127.0.0.1/tcp/0", "--api", "/ip4/127.0.0.1/tcp/0");
     pb.environment().put("MYCEL_HOME", home.toString());
     pb.redirectError(ProcessBuilder.Redirect.DISCARD);
     Process daemon = pb.start();

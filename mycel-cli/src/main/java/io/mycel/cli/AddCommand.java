@@ -6,6 +6,8 @@ import io.mycel.content.unixfs.ImportResult;
 import io.mycel.content.unixfs.UnixfsProfile;
 import io.mycel.node.NodeHome;
 import io.mycel.node.Repo;
+import io.mycel.sdk.AddOptions;
+import io.mycel.sdk.MycelClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileVisitResult;
@@ -80,8 +82,13 @@ final class AddCommand implements Callable<Integer> {
       options.rawLeaves(rawLeaves);
     }
     NodeHome home = homeOption.home();
-    Cli.refuseWhileDaemonRuns(home, "add");
     PrintWriter out = spec.commandLine().getOut();
+    java.util.Optional<MycelClient> daemon = Cli.daemon(home, "add", false);
+    if (daemon.isPresent()) {
+      try (MycelClient client = daemon.get()) {
+        return addThroughDaemon(client, out);
+      }
+    }
     long total = totalBytes(path);
     AtomicLong files = new AtomicLong();
     ImportResult result;
@@ -105,22 +112,56 @@ final class AddCommand implements Callable<Integer> {
       };
       result = repo.add(path, options.build(), onlyHash, pin && !onlyHash, listener);
     }
+    print(out, result.cid().toString(), result.type().toString().toLowerCase(java.util.Locale.ROOT),
+        result.contentSize(), result.dagSize(), files.get());
+    return 0;
+  }
+
+  /** The same add, made by the running daemon: the file or folder streams to its API. */
+  private int addThroughDaemon(MycelClient client, PrintWriter out) throws Exception {
+    AtomicLong files = new AtomicLong();
+    MycelClient.AddResult result;
+    try (Progress progress = new Progress(totalBytes(path),
+        Progress.onTerminal() && !quiet && !json)) {
+      result = client.add(path, new AddOptions(profile, cidVersion, chunker, rawLeaves, onlyHash,
+          pin), new MycelClient.AddListener() {
+            @Override
+            public void bytesSent(long sent) {
+              progress.update(sent);
+            }
+
+            @Override
+            public void entryAdded(String entry, String cid) {
+              files.incrementAndGet();
+              if (!quiet && !json && recursive) {
+                progress.close();
+                out.println("added " + cid + " " + entry);
+                out.flush();
+              }
+            }
+          });
+    }
+    print(out, result.cid(), result.type(), result.contentBytes(), result.dagBytes(), files.get());
+    return 0;
+  }
+
+  private void print(PrintWriter out, String cid, String type, long contentBytes, long dagBytes,
+      long files) throws IOException {
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("cid", result.cid().toString());
+      m.put("cid", cid);
       m.put("name", path.getFileName() == null ? "" : path.getFileName().toString());
-      m.put("type", result.type().toString().toLowerCase(java.util.Locale.ROOT));
-      m.put("contentBytes", result.contentSize());
-      m.put("dagBytes", result.dagSize());
+      m.put("type", type);
+      m.put("contentBytes", contentBytes);
+      m.put("dagBytes", dagBytes);
       m.put("pinned", pin && !onlyHash);
       m.put("onlyHash", onlyHash);
       out.println(Cli.JSON.writeValueAsString(m));
     } else if (quiet) {
-      out.println(result.cid());
-    } else if (!recursive || files.get() == 0) {
-      out.println("added " + result.cid() + " " + path.getFileName());
+      out.println(cid);
+    } else if (!recursive || files == 0) {
+      out.println("added " + cid + " " + path.getFileName());
     }
-    return 0;
   }
 
   private static long totalBytes(Path path) throws IOException {

@@ -4,9 +4,14 @@ import io.mycel.content.car.CarImport;
 import io.mycel.core.cid.Cid;
 import io.mycel.node.NodeHome;
 import io.mycel.node.Repo;
+import io.mycel.sdk.MycelClient;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,6 +43,28 @@ final class CarCommand {
     public Integer call() throws Exception {
       NodeHome home = homeOption.home();
       Cid root = Cli.parseCid(cid);
+      var daemon = Cli.daemon(home, "car export", true);
+      if (daemon.isPresent()) {
+        Path tmp = output.resolveSibling(output.getFileName() + ".part");
+        long bytes;
+        try (MycelClient client = daemon.get(); InputStream in = client.carExport(root.toString())) {
+          bytes = Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+          Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+          Files.deleteIfExists(tmp);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("root", root.toString());
+          m.put("bytes", bytes);
+          m.put("file", output.toString());
+          out.println(Cli.JSON.writeValueAsString(m));
+        } else {
+          out.println("exported " + root + " to " + output + " (" + Progress.bytes(bytes) + ")");
+        }
+        return 0;
+      }
       try (Repo repo = Repo.open(home, home.loadConfig())) {
         long blocks = repo.exportCar(root, output);
         PrintWriter out = spec.commandLine().getOut();
@@ -72,22 +99,34 @@ final class CarCommand {
     @Override
     public Integer call() throws Exception {
       NodeHome home = homeOption.home();
-      Cli.refuseWhileDaemonRuns(home, "car import");
+      var daemon = Cli.daemon(home, "car import", false);
+      if (daemon.isPresent()) {
+        MycelClient.CarImportResult imported;
+        try (MycelClient client = daemon.get(); InputStream in = Files.newInputStream(input)) {
+          imported = client.carImport(in, pin);
+        }
+        print(imported.roots(), imported.blocks());
+        return 0;
+      }
       try (Repo repo = Repo.open(home, home.loadConfig())) {
         CarImport imported = repo.importCar(input, pin);
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-          Map<String, Object> m = new LinkedHashMap<>();
-          m.put("roots", imported.roots().stream().map(Cid::toString).toList());
-          m.put("blocks", imported.blocks());
-          m.put("pinned", pin);
-          out.println(Cli.JSON.writeValueAsString(m));
-        } else {
-          out.println("imported " + imported.blocks() + " blocks");
-          imported.roots().forEach(r -> out.println((pin ? "pinned root " : "root ") + r));
-        }
+        print(imported.roots().stream().map(Cid::toString).toList(), imported.blocks());
       }
       return 0;
+    }
+
+    private void print(List<String> roots, long blocks) throws java.io.IOException {
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("roots", roots);
+        m.put("blocks", blocks);
+        m.put("pinned", pin);
+        out.println(Cli.JSON.writeValueAsString(m));
+      } else {
+        out.println("imported " + blocks + " blocks");
+        roots.forEach(r -> out.println((pin ? "pinned root " : "root ") + r));
+      }
     }
   }
 }

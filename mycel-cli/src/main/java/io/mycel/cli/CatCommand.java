@@ -3,6 +3,7 @@ package io.mycel.cli;
 import io.mycel.core.cid.Cid;
 import io.mycel.node.NodeHome;
 import io.mycel.node.Repo;
+import io.mycel.sdk.MycelClient;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.Callable;
@@ -30,6 +31,15 @@ final class CatCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     NodeHome home = homeOption.home();
+    var daemon = Cli.daemon(home, "cat", true);
+    if (daemon.isPresent()) {
+      try (MycelClient client = daemon.get();
+          InputStream in = client.cat(target, offset, length == null ? -1 : length)) {
+        in.transferTo(sink);
+      }
+      sink.flush();
+      return 0;
+    }
     try (Repo repo = Repo.open(home, home.loadConfig())) {
       Cid cid = Cli.resolve(repo, target);
       try (InputStream in = repo.exporter().open(cid, offset, length == null ? Long.MAX_VALUE : length)) {

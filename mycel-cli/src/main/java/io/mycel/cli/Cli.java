@@ -25,6 +25,26 @@ final class Cli {
     }
   }
 
+  /**
+   * The client of this home's running daemon, or empty when none runs and the command works on
+   * the repository itself. A daemon that serves no API (api.listen is empty) is an error for a
+   * command that changes the repository; a read-only one then reads the repository as before.
+   */
+  static java.util.Optional<io.mycel.sdk.MycelClient> daemon(NodeHome home, String command,
+      boolean readOnly) throws java.io.IOException {
+    var daemon = DaemonFile.read(home);
+    if (daemon.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    var client = io.mycel.sdk.MycelClient.forHome(home.dir());
+    if (client.isEmpty() && !readOnly) {
+      throw new java.io.IOException("`mycel " + command + "` needs the API of the daemon running on "
+          + home.dir() + " (pid " + daemon.get().pid() + "), which serves none (api.listen is "
+          + "empty); give it an API address, or stop the daemon first");
+    }
+    return client;
+  }
+
   /** Parses a CID given on the command line, with a message that says what was wrong. */
   static io.mycel.core.cid.Cid parseCid(String text) {
     try {

@@ -31,6 +31,10 @@ final class DaemonCommand implements Callable<Integer> {
       description = "Serve the HTTP gateway here instead of the config's gateway.listen (\"\" for none).")
   String gatewayListen;
 
+  @Option(names = "--api", paramLabel = "MULTIADDR",
+      description = "Serve the HTTP API here instead of the config's api.listen (\"\" for none).")
+  String apiListen;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -45,6 +49,9 @@ final class DaemonCommand implements Callable<Integer> {
     }
     if (gatewayListen != null) {
       config = config.withGateway(gatewayListen);
+    }
+    if (apiListen != null) {
+      config = config.withApi(apiListen);
     }
     Daemon daemon = Daemon.start(home, config);
     Node node = daemon.node();
@@ -61,8 +68,13 @@ final class DaemonCommand implements Callable<Integer> {
         + " blocks over Bitswap");
     out.println("swarm addresses:");
     node.dialableAddresses().forEach(a -> out.println("  " + a));
+    node.mdns().ifPresent(mdns -> out.println("mDNS discovery on " + mdns.interfaces().stream()
+        .map(java.net.NetworkInterface::getName).toList()));
     if (gatewayBound != null) {
       out.println("gateway: http://" + gatewayBound.getHostString() + ":" + gatewayBound.getPort() + "/ipfs/<cid>");
+    }
+    if (daemon.apiUrl() != null) {
+      out.println("API: " + daemon.apiUrl() + "/api/v0/");
     }
     out.println("Daemon is ready");
     out.flush();

@@ -5,9 +5,7 @@ import io.mycel.node.Version;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -19,14 +17,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code mycel devnet}: a local network of full nodes in this process, each in its own home
- * {@code DIR/node-i} with its swarm and gateway on free loopback ports, until stopped (Ctrl-C or
- * an interrupt of the running thread).
+ * {@code DIR/node-i} with its swarm, gateway and API (with the dashboard) on free loopback ports,
+ * until stopped (Ctrl-C or an interrupt of the running thread).
  */
 @Command(name = "devnet",
     description = {
       "Run a local network of N full nodes in this process, each with its own home DIR/node-i,",
-      "its swarm and gateway on free 127.0.0.1 ports; nodes 2..N join through node 1.",
-      "Other commands see node i with MYCEL_HOME=DIR/node-i. Runs until stopped (Ctrl-C)."
+      "its swarm, gateway and API (dashboard) on free 127.0.0.1 ports; nodes 2..N join through",
+      "node 1. Other commands drive node i with MYCEL_HOME=DIR/node-i. Runs until stopped (Ctrl-C)."
     })
 final class DevnetCommand implements Callable<Integer> {
   static final int DEFAULT_NODES = 3;
@@ -108,33 +106,27 @@ final class DevnetCommand implements Callable<Integer> {
     node.put("peerId", member.peerId().toString());
     node.put("swarmAddress", member.swarmAddress().toString());
     node.put("gatewayUrl", member.gatewayUrl());
+    node.put("apiUrl", member.apiUrl());
+    node.put("dashboardUrl", member.dashboardUrl());
     node.put("home", member.home().dir().toString());
     return node;
   }
 
   private static void printTable(PrintWriter out, Devnet devnet) {
-    List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"NODE", "PEER ID", "SWARM ADDRESS", "GATEWAY", "HOME"});
-    for (Devnet.Member member : devnet.nodes()) {
-      rows.add(new String[] {Integer.toString(member.number()), member.peerId().toString(),
-          member.swarmAddress().toString(), member.gatewayUrl(), member.home().dir().toString()});
-    }
-    int[] widths = new int[rows.get(0).length];
-    for (String[] row : rows) {
-      for (int i = 0; i < row.length; i++) {
-        widths[i] = Math.max(widths[i], row[i].length());
-      }
-    }
     out.println("Mycel " + Version.version() + " devnet of " + devnet.nodes().size() + " nodes in "
         + devnet.dir());
-    for (String[] row : rows) {
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < row.length; i++) {
-        line.append(i == row.length - 1 ? row[i] : String.format("%-" + (widths[i] + 2) + "s", row[i]));
-      }
-      out.println(line);
+    for (Devnet.Member member : devnet.nodes()) {
+      out.println();
+      out.println("node " + member.number() + "  " + member.peerId());
+      out.println("  dashboard  " + member.dashboardUrl());
+      out.println("  gateway    " + member.gatewayUrl() + "/ipfs/<cid>  " + member.gatewayUrl()
+          + "/ipns/<name>");
+      out.println("  swarm      " + member.swarmAddress());
+      out.println("  home       " + member.home().dir());
     }
-    out.println("Use a node from other commands with MYCEL_HOME=<home>.");
+    out.println();
+    out.println("Drive node i from another terminal with MYCEL_HOME=" + devnet.dir()
+        + "/node-i mycel ...");
     out.println("Ctrl-C stops the network");
   }
 }

@@ -8,6 +8,7 @@ import io.mycel.node.DaemonFile;
 import io.mycel.node.NodeConfig;
 import io.mycel.node.NodeHome;
 import io.mycel.node.Version;
+import io.mycel.sdk.MycelClient;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +41,18 @@ final class IdCommand implements Callable<Integer> {
         .orElseGet(() -> config.swarm().listen().stream()
             .map(a -> Multiaddr.parse(a).withPeerId(peer).toString())
             .toList());
+    String apiUrl = daemon.map(DaemonFile.Info::apiUrl).orElse(null);
+    String gatewayUrl = daemon.map(DaemonFile.Info::gatewayUrl).orElse(null);
+    Optional<MycelClient> api = Cli.daemon(home, "id", true);
+    if (api.isPresent()) {
+      // The running daemon knows its addresses best (they change as it learns them).
+      try (MycelClient client = api.get()) {
+        MycelClient.Id id = client.id();
+        addresses = id.swarmAddresses();
+        apiUrl = id.apiUrl();
+        gatewayUrl = id.gatewayUrl();
+      }
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       Map<String, Object> result = new LinkedHashMap<>();
@@ -48,6 +61,8 @@ final class IdCommand implements Callable<Integer> {
       result.put("publicKey", Multibase.encode(Multibase.BASE64, key.publicKey().marshal()));
       result.put("addresses", addresses);
       result.put("daemonRunning", daemon.isPresent());
+      result.put("apiUrl", apiUrl);
+      result.put("gatewayUrl", gatewayUrl);
       result.put("agentVersion", Version.agent());
       result.put("home", home.dir().toString());
       out.println(Cli.JSON.writeValueAsString(result));
@@ -60,6 +75,12 @@ final class IdCommand implements Callable<Integer> {
           ? "addresses (daemon running, pid " + daemon.get().pid() + "):"
           : "addresses (configured; no daemon running):");
       addresses.forEach(a -> out.println("  " + a));
+      if (apiUrl != null) {
+        out.println("API:        " + apiUrl);
+      }
+      if (gatewayUrl != null) {
+        out.println("gateway:    " + gatewayUrl);
+      }
     }
     return 0;
   }

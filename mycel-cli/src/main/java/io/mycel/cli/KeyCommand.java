@@ -2,6 +2,7 @@ package io.mycel.cli;
 
 import io.mycel.node.Keystore;
 import io.mycel.routing.ipns.IpnsName;
+import io.mycel.sdk.MycelClient;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,8 +33,17 @@ final class KeyCommand {
 
     @Override
     public Integer call() throws Exception {
-      IpnsName ipns = new Keystore(homeOption.home()).gen(name);
       PrintWriter out = spec.commandLine().getOut();
+      var daemon = Cli.daemon(homeOption.home(), "key gen", false);
+      if (daemon.isPresent()) {
+        MycelClient.Key key;
+        try (MycelClient client = daemon.get()) {
+          key = client.keyGen(name);
+        }
+        out.println(json ? Cli.JSON.writeValueAsString(key) : key.path());
+        return 0;
+      }
+      IpnsName ipns = new Keystore(homeOption.home()).gen(name);
       if (json) {
         out.println(Cli.JSON.writeValueAsString(entry(name, ipns)));
       } else {
@@ -53,16 +63,25 @@ final class KeyCommand {
 
     @Override
     public Integer call() throws Exception {
-      List<Keystore.Entry> entries = new Keystore(homeOption.home()).list();
       PrintWriter out = spec.commandLine().getOut();
-      if (json) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        entries.forEach(e -> rows.add(entry(e.name(), e.ipnsName())));
-        out.println(Cli.JSON.writeValueAsString(rows));
+      var daemon = Cli.daemon(homeOption.home(), "key ls", true);
+      List<MycelClient.Key> keys = new ArrayList<>();
+      if (daemon.isPresent()) {
+        try (MycelClient client = daemon.get()) {
+          keys.addAll(client.keyLs());
+        }
       } else {
-        int width = entries.stream().mapToInt(e -> e.name().length()).max().orElse(0);
-        for (Keystore.Entry e : entries) {
-          out.printf("%-" + width + "s  %s%n", e.name(), e.ipnsName());
+        for (Keystore.Entry e : new Keystore(homeOption.home()).list()) {
+          Map<String, Object> row = entry(e.name(), e.ipnsName());
+          keys.add(new MycelClient.Key(e.name(), (String) row.get("id"), (String) row.get("path")));
+        }
+      }
+      if (json) {
+        out.println(Cli.JSON.writeValueAsString(keys));
+      } else {
+        int width = keys.stream().mapToInt(k -> k.name().length()).max().orElse(0);
+        for (MycelClient.Key k : keys) {
+          out.printf("%-" + width + "s  %s%n", k.name(), k.path());
         }
       }
       return 0;
@@ -79,7 +98,14 @@ final class KeyCommand {
 
     @Override
     public Integer call() throws Exception {
-      new Keystore(homeOption.home()).remove(name);
+      var daemon = Cli.daemon(homeOption.home(), "key rm", false);
+      if (daemon.isPresent()) {
+        try (MycelClient client = daemon.get()) {
+          client.keyRm(name);
+        }
+      } else {
+        new Keystore(homeOption.home()).remove(name);
+      }
       spec.commandLine().getOut().println("removed key " + name);
       return 0;
     }

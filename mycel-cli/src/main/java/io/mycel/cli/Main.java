@@ -28,6 +28,8 @@ import picocli.CommandLine.Command;
       GetCommand.class,
       KeyCommand.class,
       NameCommand.class,
+      NetCommand.class,
+      SiteCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -9,6 +9,7 @@ import io.mycel.node.NodeConfig;
 import io.mycel.node.NodeHome;
 import io.mycel.routing.ipns.IpnsName;
 import io.mycel.routing.ipns.IpnsRecord;
+import io.mycel.sdk.MycelClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -69,8 +70,27 @@ final class NameCommand {
     @Override
     public Integer call() throws Exception {
       NodeHome home = homeOption.home();
-      Cli.refuseWhileDaemonRuns(home, "name publish");
       Names.checkPath(path);
+      var daemon = Cli.daemon(home, "name publish", false);
+      if (daemon.isPresent()) {
+        MycelClient.NameRecord record;
+        try (MycelClient client = daemon.get()) {
+          record = client.namePublish(path, key, lifetime.toMillis() + "ms", ttl.toMillis() + "ms");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+          out.println(Cli.JSON.writeValueAsString(record));
+        } else {
+          out.println("Published to " + record.name() + ": " + record.path());
+          out.println("sequence " + record.sequence() + ", valid until " + record.validity()
+              + ", stored on " + record.peers() + " peer(s)");
+        }
+        if (record.peers() != null && record.peers() == 0) {
+          spec.commandLine().getErr().println(
+              "warning: no DHT peer accepted the record; only this home can resolve it");
+        }
+        return 0;
+      }
       PrivateKey signer = new Keystore(home).load(key);
       NodeConfig config = home.loadConfig();
       if (config.bootstrap().isEmpty()) {
@@ -116,7 +136,26 @@ final class NameCommand {
     @Override
     public Integer call() throws Exception {
       NodeHome home = homeOption.home();
-      Cli.refuseWhileDaemonRuns(home, "name resolve");
+      var daemon = Cli.daemon(home, "name resolve", false);
+      if (daemon.isPresent()) {
+        MycelClient.NameRecord record;
+        try (MycelClient client = daemon.get()) {
+          record = client.nameResolve(name);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+          Map<String, Object> result = new LinkedHashMap<>();
+          result.put("name", record.name());
+          result.put("path", record.path());
+          result.put("sequence", record.sequence());
+          result.put("validity", record.validity());
+          result.put("ttlSeconds", record.ttlSeconds());
+          out.println(Cli.JSON.writeValueAsString(result));
+        } else {
+          out.println(record.path());
+        }
+        return 0;
+      }
       Keystore keys = new Keystore(home);
       IpnsName target = keys.exists(name) ? Keystore.ipnsName(keys.load(name)) : IpnsName.parse(name.trim());
       NodeConfig config = home.loadConfig();

@@ -5,6 +5,7 @@ import io.mycel.content.pin.PinType;
 import io.mycel.core.cid.Cid;
 import io.mycel.node.NodeHome;
 import io.mycel.node.Repo;
+import io.mycel.sdk.MycelClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -41,8 +42,15 @@ final class PinCommand {
     @Override
     public Integer call() throws Exception {
       NodeHome home = homeOption.home();
-      Cli.refuseWhileDaemonRuns(home, "pin add");
       Cid target = Cli.parseCid(cid);
+      var daemon = Cli.daemon(home, "pin add", false);
+      if (daemon.isPresent()) {
+        try (MycelClient client = daemon.get()) {
+          MycelClient.Pin pin = client.pinAdd(target.toString(), direct, name);
+          spec.commandLine().getOut().println("pinned " + pin.cid() + " " + pin.type());
+        }
+        return 0;
+      }
       try (Repo repo = Repo.open(home, home.loadConfig())) {
         if (!repo.blocks().has(target)) {
           throw new IOException(target + " is not in the repository; add or fetch it first");
@@ -65,8 +73,15 @@ final class PinCommand {
     @Override
     public Integer call() throws Exception {
       NodeHome home = homeOption.home();
-      Cli.refuseWhileDaemonRuns(home, "pin rm");
       Cid target = Cli.parseCid(cid);
+      var daemon = Cli.daemon(home, "pin rm", false);
+      if (daemon.isPresent()) {
+        try (MycelClient client = daemon.get()) {
+          client.pinRm(target.toString());
+        }
+        spec.commandLine().getOut().println("unpinned " + target);
+        return 0;
+      }
       try (Repo repo = Repo.open(home, home.loadConfig())) {
         if (!repo.pins().unpin(target)) {
           throw new IOException(target + " is not pinned");
@@ -92,6 +107,34 @@ final class PinCommand {
     public Integer call() throws Exception {
       NodeHome home = homeOption.home();
       PrintWriter out = spec.commandLine().getOut();
+      var daemon = Cli.daemon(home, "pin ls", true);
+      if (daemon.isPresent()) {
+        try (MycelClient client = daemon.get()) {
+          if (type != null) {
+            PinType.fromWireName(type);
+          }
+          List<MycelClient.Pin> pins = client.pinLs(type);
+          if (json) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (MycelClient.Pin p : pins) {
+              Map<String, Object> row = new LinkedHashMap<>();
+              row.put("cid", p.cid());
+              row.put("type", p.type());
+              if (p.name() != null) {
+                row.put("name", p.name());
+              }
+              rows.add(row);
+            }
+            out.println(Cli.JSON.writeValueAsString(rows));
+          } else {
+            for (MycelClient.Pin p : pins) {
+              out.println(p.cid() + " " + p.type().toLowerCase(Locale.ROOT)
+                  + (p.name() != null ? " " + p.name() : ""));
+            }
+          }
+        }
+        return 0;
+      }
       try (Repo repo = Repo.open(home, home.loadConfig())) {
         List<Pin> pins = type == null ? repo.pins().list() : repo.pins().list(PinType.fromWireName(type));
         if (json) {

@@ -13,6 +13,7 @@ import io.mycel.node.Node;
 import io.mycel.node.NodeConfig;
 import io.mycel.node.NodeHome;
 import io.mycel.node.Version;
+import io.mycel.sdk.MycelClient;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,6 +76,25 @@ final class PingCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     NodeHome home = homeOption.home();
+    var daemon = Cli.daemon(home, "ping", true);
+    if (daemon.isPresent()) {
+      MycelClient.PingResult result;
+      try (MycelClient client = daemon.get()) {
+        result = client.ping(address, count, intervalMs, timeoutMs);
+      }
+      if (json) {
+        out.println(Cli.JSON.writeValueAsString(result));
+      } else {
+        out.printf("Connected to %s in %.2f ms (through the daemon)%n", result.peerId(),
+            result.connectMs());
+        for (double ms : result.rttMs()) {
+          out.printf("Pong from %s: time=%.3f ms%n", result.peerId(), ms);
+        }
+        out.printf("%d pings: min %.3f ms, avg %.3f ms, max %.3f ms%n", result.rttMs().size(),
+            result.minMs(), result.avgMs(), result.maxMs());
+      }
+      return 0;
+    }
     PrivateKey key = home.isInitialized() ? home.loadKey() : Ed25519.generate();
     boolean byPeerId = !address.startsWith("/");
     try (AutoCloseable running = byPeerId ? startNode(home, key) : startHost(key)) {

@@ -4,6 +4,7 @@ import io.mycel.content.blockstore.Blockstore;
 import io.mycel.content.pin.GarbageCollector;
 import io.mycel.node.NodeHome;
 import io.mycel.node.Repo;
+import io.mycel.sdk.MycelClient;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,6 +31,18 @@ final class RepoCommand {
     public Integer call() throws Exception {
       NodeHome home = homeOption.home();
       PrintWriter out = spec.commandLine().getOut();
+      var daemon = Cli.daemon(home, "repo stat", true);
+      if (daemon.isPresent()) {
+        try (MycelClient client = daemon.get()) {
+          MycelClient.RepoStat stat = client.repoStat();
+          if (json) {
+            out.println(Cli.JSON.writeValueAsString(stat));
+          } else {
+            print(out, stat.blocks(), stat.bytes(), stat.quotaBytes(), stat.pins(), stat.path());
+          }
+        }
+        return 0;
+      }
       try (Repo repo = Repo.open(home, home.loadConfig())) {
         Blockstore.BlockstoreStats stats = repo.blocks().stats();
         int pins = repo.pins().size();
@@ -43,14 +56,20 @@ final class RepoCommand {
           m.put("path", home.dir().resolve(Repo.BLOCKS_DIR).toString());
           out.println(Cli.JSON.writeValueAsString(m));
         } else {
-          out.println("blocks:  " + stats.blocks());
-          out.println("size:    " + Progress.bytes(stats.bytes())
-              + (stats.quotaBytes() > 0 ? " of " + Progress.bytes(stats.quotaBytes()) + " quota" : " (no quota)"));
-          out.println("pins:    " + pins);
-          out.println("path:    " + home.dir().resolve(Repo.BLOCKS_DIR));
+          print(out, stats.blocks(), stats.bytes(), stats.quotaBytes(), pins,
+              home.dir().resolve(Repo.BLOCKS_DIR).toString());
         }
       }
       return 0;
+    }
+
+    private static void print(PrintWriter out, long blocks, long bytes, long quotaBytes, int pins,
+        String path) {
+      out.println("blocks:  " + blocks);
+      out.println("size:    " + Progress.bytes(bytes)
+          + (quotaBytes > 0 ? " of " + Progress.bytes(quotaBytes) + " quota" : " (no quota)"));
+      out.println("pins:    " + pins);
+      out.println("path:    " + path);
     }
   }
 
@@ -65,8 +84,25 @@ final class RepoCommand {
     @Override
     public Integer call() throws Exception {
       NodeHome home = homeOption.home();
-      Cli.refuseWhileDaemonRuns(home, "repo gc");
       PrintWriter out = spec.commandLine().getOut();
+      var daemon = Cli.daemon(home, "repo gc", false);
+      if (daemon.isPresent()) {
+        try (MycelClient client = daemon.get()) {
+          com.fasterxml.jackson.databind.JsonNode result = client.repoGc();
+          if (json) {
+            out.println(Cli.JSON.writeValueAsString(result));
+          } else {
+            out.println("removed " + result.path("blocksRemoved").asLong() + " blocks ("
+                + Progress.bytes(result.path("bytesRemoved").asLong()) + "), kept "
+                + result.path("blocksKept").asLong());
+            result.path("problems").forEach(p -> out.println("problem: " + p));
+            if (!result.path("problems").isEmpty()) {
+              out.println("nothing was deleted: pinned content is damaged (see above)");
+            }
+          }
+        }
+        return 0;
+      }
       try (Repo repo = Repo.open(home, home.loadConfig())) {
         GarbageCollector.GcResult result = repo.gc().collect();
         if (json) {

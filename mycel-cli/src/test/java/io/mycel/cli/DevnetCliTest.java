@@ -59,9 +59,20 @@ class DevnetCliTest {
         assertThat(info.peerId()).isEqualTo(node.get("peerId").asText());
         assertThat(info.swarmAddresses()).containsExactly(node.get("swarmAddress").asText());
         assertThat(node.get("gatewayUrl").asText()).startsWith("http://127.0.0.1:");
+        assertThat(node.get("apiUrl").asText()).startsWith("http://127.0.0.1:")
+            .isEqualTo(info.apiUrl()).isNotEqualTo(node.get("gatewayUrl").asText());
+        assertThat(node.get("dashboardUrl").asText()).isEqualTo(node.get("apiUrl").asText() + "/");
+        assertThat(home.dir().resolve(DaemonFile.API_FILE)).exists();
       }
+      assertThat(json.get("nodes").get(0).get("apiUrl").asText())
+          .isNotEqualTo(json.get("nodes").get(1).get("apiUrl").asText());
+      // The id command finds node 2's daemon through the api file in its home.
       CliTest.Result id = CliTest.run("id", "--home", dir.resolve("node-2").toString(), "--json");
       assertThat(id.exitCode()).as(id.err()).isZero();
+      JsonNode shown = new ObjectMapper().readTree(id.out());
+      assertThat(shown.get("peerId").asText()).isEqualTo(json.get("nodes").get(1).get("peerId").asText());
+      assertThat(shown.get("apiUrl").asText()).isEqualTo(json.get("nodes").get(1).get("apiUrl").asText());
+      assertThat(shown.get("daemonRunning").asBoolean()).isTrue();
       assertThat(id.out()).contains(json.get("nodes").get(1).get("swarmAddress").asText());
     } finally {
       running.interrupt();
@@ -76,7 +87,7 @@ class DevnetCliTest {
   }
 
   @Test
-  void tableNamesEveryNodeAndHowToStop() throws Exception {
+  void textNamesEveryNodesUrlsAndHowToStop() throws Exception {
     CommandLine cli = Main.commandLine();
     StringWriter out = new StringWriter();
     cli.setOut(new PrintWriter(out, true));
@@ -89,9 +100,12 @@ class DevnetCliTest {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
     }
     try {
-      assertThat(out.toString()).contains("Ctrl-C stops the network", "PEER ID", "GATEWAY",
-          dir.resolve("node-1").toAbsolutePath().normalize().toString(), "/ip4/127.0.0.1/tcp/",
-          "http://127.0.0.1:");
+      DaemonFile.Info info = DaemonFile.read(new NodeHome(dir.resolve("node-1"))).orElseThrow();
+      assertThat(out.toString()).contains("Ctrl-C stops the network", "node 1  " + info.peerId(),
+          "dashboard  " + info.apiUrl() + "/", "gateway    " + info.gatewayUrl() + "/ipfs/<cid>",
+          "swarm      /ip4/127.0.0.1/tcp/",
+          "home       " + dir.resolve("node-1").toAbsolutePath().normalize(),
+          "MYCEL_HOME=" + dir.toAbsolutePath().normalize() + "/node-i mycel");
     } finally {
       running.interrupt();
       running.join(TimeUnit.SECONDS.toMillis(20));

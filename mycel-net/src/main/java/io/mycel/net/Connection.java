@@ -1,6 +1,7 @@
 package io.mycel.net;
 
 import io.mycel.core.multiaddr.Multiaddr;
+import io.mycel.core.multiaddr.Protocol;
 import io.mycel.core.peer.PeerId;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +21,14 @@ public interface Connection {
 
   /** The local address of the underlying transport connection. */
   Multiaddr localAddress();
+
+  /**
+   * Whether the connection runs through a relay (its remote address contains
+   * {@code /p2p-circuit}) rather than directly over a transport.
+   */
+  default boolean isRelayed() {
+    return remoteAddress() != null && remoteAddress().has(Protocol.P2P_CIRCUIT);
+  }
 
   /** Whether this side dialed. */
   boolean isInitiator();

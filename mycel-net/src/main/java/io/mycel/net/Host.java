@@ -22,6 +22,14 @@ public interface Host extends AutoCloseable {
   /** Addresses the host listens on, with concrete ports, without the /p2p suffix. */
   List<Multiaddr> listenAddresses();
 
+  /**
+   * Addresses other peers can reach this host on, as announced by identify: the listen
+   * addresses and, for a host reserved on relays, its {@code /p2p-circuit} addresses.
+   */
+  default List<Multiaddr> advertisedAddresses() {
+    return listenAddresses();
+  }
+
   ProtocolRegistry protocols();
 
   PeerStore peerStore();

@@ -19,12 +19,26 @@ import java.util.Optional;
 public final class DaemonFile implements AutoCloseable {
   public static final String LOCK_FILE = "daemon.lock";
   public static final String INFO_FILE = "daemon.json";
+  /** The running daemon's API address as a multiaddr on one line, as Kubo's {@code api} file. */
+  public static final String API_FILE = "api";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** What a running daemon publishes about itself. */
-  public record Info(long pid, String peerId, List<String> swarmAddresses) {
+  /**
+   * What a running daemon publishes about itself.
+   *
+   * @param apiUrl the HTTP API's base URL, e.g. {@code http://127.0.0.1:7070}; null when it runs
+   *     none
+   * @param gatewayUrl the HTTP gateway's base URL; null when it runs none
+   */
+  public record Info(long pid, String peerId, List<String> swarmAddresses, String apiUrl,
+      String gatewayUrl) {
     public Info {
       swarmAddresses = List.copyOf(swarmAddresses);
+    }
+
+    /** A daemon without API and gateway. */
+    public Info(long pid, String peerId, List<String> swarmAddresses) {
+      this(pid, peerId, swarmAddresses, null, null);
     }
   }
 
@@ -63,12 +77,34 @@ public final class DaemonFile implements AutoCloseable {
     return new DaemonFile(home, channel, lock);
   }
 
-  /** Publishes the daemon's addresses for the other commands. */
+  /**
+   * Publishes the daemon's addresses for the other commands: {@code daemon.json}, and the
+   * {@code api} file with the API's multiaddr when it runs one.
+   */
   public void publish(Info info) throws IOException {
-    Path file = home.dir().resolve(INFO_FILE);
-    Path tmp = home.dir().resolve(INFO_FILE + ".tmp");
-    Files.writeString(tmp, JSON.writeValueAsString(info));
+    if (info.apiUrl() != null) {
+      writeAtomically(API_FILE, apiMultiaddr(info.apiUrl()) + "\n");
+    } else {
+      Files.deleteIfExists(home.dir().resolve(API_FILE));
+    }
+    writeAtomically(INFO_FILE, JSON.writeValueAsString(info));
+  }
+
+  private void writeAtomically(String name, String content) throws IOException {
+    Path file = home.dir().resolve(name);
+    Path tmp = home.dir().resolve(name + ".tmp");
+    Files.writeString(tmp, content);
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** {@code http://127.0.0.1:7070} as {@code /ip4/127.0.0.1/tcp/7070}. */
+  static String apiMultiaddr(String url) {
+    java.net.URI uri = java.net.URI.create(url);
+    String host = uri.getHost();
+    if (host.startsWith("[")) {
+      return "/ip6/" + host.substring(1, host.length() - 1) + "/tcp/" + uri.getPort();
+    }
+    return (host.contains(":") ? "/ip6/" : "/ip4/") + host + "/tcp/" + uri.getPort();
   }
 
   /** What the running daemon of {@code home} published, if one runs. */
@@ -83,8 +119,17 @@ public final class DaemonFile implements AutoCloseable {
     }
   }
 
+  /**
+   * Removes the {@code api} file, first thing when the daemon stops, so that no command sends a
+   * request to an API that is going away.
+   */
+  public void withdrawApi() throws IOException {
+    Files.deleteIfExists(home.dir().resolve(API_FILE));
+  }
+
   @Override
   public void close() throws IOException {
+    Files.deleteIfExists(home.dir().resolve(API_FILE));
     Files.deleteIfExists(home.dir().resolve(INFO_FILE));
     lock.release();
     channel.close();

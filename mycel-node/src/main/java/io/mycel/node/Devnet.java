@@ -17,17 +17,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A local network of full nodes in one process, for development and tests: node {@code i} lives
- * in its own home {@code dir/node-i}, listens on free loopback ports for the swarm and the HTTP
- * gateway, and holds its home's daemon lock with a {@code daemon.json} just as {@code mycel daemon}
- * does, so the other commands run against a home see its node. Nodes 2..N join the DHT through
- * node 1, and their {@code config.json} keeps node 1's address in {@code bootstrap}.
+ * in its own home {@code dir/node-i}, listens on free loopback ports for the swarm, the HTTP
+ * gateway and the HTTP API (with the dashboard), and holds its home's daemon lock with a
+ * {@code daemon.json} and {@code api} file just as {@code mycel daemon} does, so the other commands
+ * run against a home reach its node. Nodes 2..N join the DHT through node 1, and their
+ * {@code config.json} keeps node 1's address in {@code bootstrap}; mDNS is off, so the network is
+ * exactly its N nodes.
  */
 public final class Devnet implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Devnet.class);
 
   public static final int MIN_NODES = 1;
   public static final int MAX_NODES = 64;
-  /** Loopback, any free port: where every swarm and gateway of the network listens. */
+  /** Loopback, any free port: where every swarm, gateway and API of the network listens. */
   public static final String LOOPBACK_ANY_PORT = "/ip4/127.0.0.1/tcp/0";
   /** How long a node may take to join the DHT through node 1 before the next one starts. */
   public static final Duration JOIN_TIMEOUT = Duration.ofSeconds(20);
@@ -156,7 +158,10 @@ public final class Devnet implements AutoCloseable {
       }
       NodeConfig config = stored.withListen(List.of(LOOPBACK_ANY_PORT))
           .withGateway(LOOPBACK_ANY_PORT)
-          .withBootstrap(bootstrap);
+          .withApi(LOOPBACK_ANY_PORT)
+          .withBootstrap(bootstrap)
+          // A devnet is a network of its own: mDNS would merge it with others on the machine.
+          .withDiscovery(new NodeConfig.Discovery(false, stored.discovery().mdnsIntervalMs()));
       return new Member(number, Daemon.start(home, config));
     }
 
@@ -197,8 +202,23 @@ public final class Devnet implements AutoCloseable {
       return "http://" + address.getHostString() + ":" + address.getPort();
     }
 
+    /** The HTTP API's base URL, e.g. {@code http://127.0.0.1:41235}. */
+    public String apiUrl() {
+      return daemon.apiUrl();
+    }
+
+    /** The dashboard's URL: the API's root, {@code apiUrl() + "/"}. */
+    public String dashboardUrl() {
+      return daemon.apiUrl() + "/";
+    }
+
     public Node node() {
       return daemon.node();
+    }
+
+    /** The daemon running this node: its metrics, bandwidth history and services. */
+    public Daemon daemon() {
+      return daemon;
     }
 
     public Repo repo() {

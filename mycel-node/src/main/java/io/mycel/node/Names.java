@@ -163,6 +163,11 @@ public final class Names {
     return validator.validate(name, candidates.get(best));
   }
 
+  /** The last record this home published for {@code name}. */
+  public synchronized Optional<IpnsRecord> lastPublished(IpnsName name) throws IOException {
+    return kept(name);
+  }
+
   /** The sequence of the last record this home published for {@code name}. */
   public synchronized Optional<Long> lastSequence(IpnsName name) throws IOException {
     return kept(name).map(IpnsRecord::sequence);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.mycel.core.multiaddr.Multiaddr;
 import io.mycel.net.host.HostConfig;
+import io.mycel.net.relay.RelayLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +26,14 @@ import java.util.stream.Collectors;
  * default out; an unknown key or a bad value refuses start-up with a message naming the key.
  */
 public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway gateway,
-    List<String> bootstrap) {
+    List<String> bootstrap, Discovery discovery, Api api, Nat nat, Relay relay) {
   public static final int DEFAULT_SWARM_PORT = 4101;
+
+  /** A config with the default {@link Discovery} and {@link Api}. */
+  public NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway gateway,
+      List<String> bootstrap) {
+    this(swarm, limits, storage, gateway, bootstrap, null, null, null, null);
+  }
 
   /** Where the node listens for peers. */
   public record Swarm(List<String> listen) {
@@ -95,9 +102,18 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
    * The HTTP gateway of the daemon.
    *
    * @param listen a TCP multiaddr, e.g. {@code /ip4/127.0.0.1/tcp/8180}; empty for no gateway
+   * @param cacheQuotaBytes most bytes of unpinned blocks (what the gateway fetched) kept as a
+   *     cache; the least recently used are evicted beyond it, pinned blocks never; 0 for no
+   *     limit but {@code storage.quotaBytes}
    */
-  public record Gateway(String listen) {
+  public record Gateway(String listen, long cacheQuotaBytes) {
     public static final int DEFAULT_PORT = 8180;
+    public static final long DEFAULT_CACHE_QUOTA_BYTES = 1024L * 1024 * 1024;
+
+    /** A gateway on {@code listen} with the default cache quota. */
+    public Gateway(String listen) {
+      this(listen, DEFAULT_CACHE_QUOTA_BYTES);
+    }
 
     public Gateway {
       if (listen == null) {
@@ -111,6 +127,10 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
               + e.getMessage());
         }
       }
+      if (cacheQuotaBytes < 0) {
+        throw new IllegalArgumentException("gateway.cacheQuotaBytes: must be 0 (no limit) or more,"
+            + " was " + cacheQuotaBytes);
+      }
     }
 
     public static Gateway defaults() {
@@ -118,7 +138,182 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
     }
   }
 
+  /**
+   * How the daemon finds peers besides its bootstrap peers.
+   *
+   * @param mdns announce this node and find others on the local network by multicast DNS
+   * @param mdnsIntervalMs how often the local network is asked for peers
+   */
+  public record Discovery(boolean mdns, long mdnsIntervalMs) {
+    public static final long DEFAULT_MDNS_INTERVAL_MS = 10_000;
+
+    public Discovery {
+      if (mdnsIntervalMs <= 0) {
+        throw new IllegalArgumentException("discovery.mdnsIntervalMs: must be a positive number, was "
+            + mdnsIntervalMs);
+      }
+    }
+
+    public static Discovery defaults() {
+      return new Discovery(true, DEFAULT_MDNS_INTERVAL_MS);
+    }
+  }
+
+  /**
+   * The HTTP API of the daemon (what the CLI talks to while the daemon runs).
+   *
+   * @param listen a TCP multiaddr, e.g. {@code /ip4/127.0.0.1/tcp/7070}; empty for no API
+   * @param token the bearer token the API requires ({@code Authorization: Bearer TOKEN}); empty
+   *     for none, which is allowed only while {@code listen} is a loopback address
+   */
+  public record Api(String listen, String token) {
+    public static final int DEFAULT_PORT = 7070;
+
+    public Api {
+      if (listen == null) {
+        throw new IllegalArgumentException("api.listen: must be a multiaddr, or \"\" for none");
+      }
+      if (token == null) {
+        throw new IllegalArgumentException("api.token: must be a string, \"\" for none");
+      }
+      java.net.InetSocketAddress at = null;
+      if (!listen.isEmpty()) {
+        try {
+          Multiaddr address = Multiaddr.parse(listen);
+          if (!address.toString().matches("/ip[46]/[^/]+/tcp/\\d+")) {
+            throw new IllegalArgumentException("it must be /ip4/ADDRESS/tcp/PORT or "
+                + "/ip6/ADDRESS/tcp/PORT");
+          }
+          at = address.toSocketAddress();
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException("api.listen: invalid TCP multiaddr \"" + listen + "\": "
+              + e.getMessage());
+        }
+      }
+      if (!token.isEmpty() && (token.length() < 16 || !token.matches("[\\x21-\\x7e]+"))) {
+        throw new IllegalArgumentException("api.token: must be at least 16 printable characters "
+            + "without spaces (e.g. from `openssl rand -hex 32`)");
+      }
+      if (at != null && token.isEmpty()
+          && (at.getAddress() == null || !at.getAddress().isLoopbackAddress())) {
+        throw new IllegalArgumentException("api.token: required when api.listen (\"" + listen
+            + "\") is not a loopback address; set a token or listen on /ip4/127.0.0.1");
+      }
+    }
+
+    public static Api defaults() {
+      return new Api("/ip4/127.0.0.1/tcp/" + DEFAULT_PORT, "");
+    }
+  }
+
+  /**
+   * Reachability behind NATs.
+   *
+   * @param autonat answer AutoNAT dial-back requests and probe this node's own reachability
+   * @param autonatPrivateAddresses let the AutoNAT server dial back private and loopback
+   *     addresses (for networks that are private as a whole, such as a devnet)
+   * @param autoRelay when AutoNAT finds this node private, reserve on relays (the static relays
+   *     of the relay section first, then known peers offering the hop protocol) and advertise the
+   *     circuit addresses
+   * @param holePunching upgrade relayed connections to direct ones with DCUtR
+   */
+  public record Nat(boolean autonat, boolean autonatPrivateAddresses, boolean autoRelay,
+      boolean holePunching) {
+    public static Nat defaults() {
+      return new Nat(true, false, true, true);
+    }
+  }
+
+  /**
+   * Circuit Relay v2 (see docs/relay.md): whether this node relays for others and within which
+   * limits, and the relays it reserves a slot on so that others reach it through them.
+   *
+   * @param enabled relay for peers that reserve on this node (the hop side)
+   * @param circuitDurationSeconds 0 for no cap
+   * @param circuitBytes bytes per direction per circuit; 0 for no cap
+   * @param bandwidthSharing relay bulk traffic: no byte or duration cap, each circuit paced to
+   *     {@code rateBytesPerSecond} and all together to {@code totalRateBytesPerSecond} instead
+   * @param staticRelays relays ({@code /ip4/…/tcp/…/p2p/<id>}) to keep a reservation on
+   */
+  public record Relay(
+      boolean enabled,
+      long reservationTtlSeconds,
+      int maxReservations,
+      int maxReservationsPerIp,
+      int maxCircuits,
+      int maxCircuitsPerPeer,
+      long circuitDurationSeconds,
+      long circuitBytes,
+      boolean bandwidthSharing,
+      long rateBytesPerSecond,
+      long totalRateBytesPerSecond,
+      List<String> staticRelays) {
+    public Relay {
+      if (reservationTtlSeconds < 1) {
+        throw new IllegalArgumentException("relay.reservationTtlSeconds: must be at least 1, was "
+            + reservationTtlSeconds);
+      }
+      notNegative(maxReservations, "relay.maxReservations");
+      notNegative(maxReservationsPerIp, "relay.maxReservationsPerIp");
+      notNegative(maxCircuits, "relay.maxCircuits");
+      notNegative(maxCircuitsPerPeer, "relay.maxCircuitsPerPeer");
+      notNegative(circuitDurationSeconds, "relay.circuitDurationSeconds");
+      notNegative(circuitBytes, "relay.circuitBytes");
+      notNegative(rateBytesPerSecond, "relay.rateBytesPerSecond");
+      notNegative(totalRateBytesPerSecond, "relay.totalRateBytesPerSecond");
+      if (bandwidthSharing && rateBytesPerSecond == 0 && totalRateBytesPerSecond == 0) {
+        throw new IllegalArgumentException("relay.rateBytesPerSecond: bandwidth sharing needs a rate"
+            + " (bytes per second per circuit, or relay.totalRateBytesPerSecond for all together)");
+      }
+      staticRelays = staticRelays == null ? List.of() : List.copyOf(staticRelays);
+      for (String address : staticRelays) {
+        try {
+          if (Multiaddr.parse(address).peerId().isEmpty()) {
+            throw new IllegalArgumentException("it must end in /p2p/<relay id>");
+          }
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException("relay.staticRelays: invalid address \"" + address
+              + "\": " + e.getMessage());
+        }
+      }
+    }
+
+    private static void notNegative(long value, String key) {
+      if (value < 0) {
+        throw new IllegalArgumentException(key + ": must be 0 or more, was " + value);
+      }
+    }
+
+    /** Not relaying, no static relays; the limits a relay would use are go-libp2p's. */
+    public static Relay defaults() {
+      RelayLimits d = RelayLimits.defaults();
+      return new Relay(false, d.reservationTtl().toSeconds(), d.maxReservations(),
+          d.maxReservationsPerIp(), d.maxCircuits(), d.maxCircuitsPerPeer(),
+          d.circuitDuration().toSeconds(), d.circuitBytes(), false, RelayLimits.DEFAULT_SHARING_RATE,
+          0, List.of());
+    }
+
+    public RelayLimits toLimits() {
+      return new RelayLimits(Duration.ofSeconds(reservationTtlSeconds), maxReservations,
+          maxReservationsPerIp, maxCircuits, maxCircuitsPerPeer,
+          Duration.ofSeconds(circuitDurationSeconds), circuitBytes, bandwidthSharing,
+          rateBytesPerSecond, totalRateBytesPerSecond);
+    }
+  }
+
   public NodeConfig {
+    if (discovery == null) {
+      discovery = Discovery.defaults();
+    }
+    if (api == null) {
+      api = Api.defaults();
+    }
+    if (nat == null) {
+      nat = Nat.defaults();
+    }
+    if (relay == null) {
+      relay = Relay.defaults();
+    }
     if (gateway == null) {
       gateway = Gateway.defaults();
     }
@@ -156,19 +351,54 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
             HostConfig.DEFAULT_IDLE_STREAM_TIMEOUT.toMillis()),
         Storage.defaults(),
         Gateway.defaults(),
-        List.of());
+        List.of(),
+        Discovery.defaults(),
+        Api.defaults(),
+        Nat.defaults(),
+        Relay.defaults());
   }
 
   public NodeConfig withListen(List<String> listen) {
-    return new NodeConfig(new Swarm(listen), limits, storage, gateway, bootstrap);
+    return new NodeConfig(new Swarm(listen), limits, storage, gateway, bootstrap, discovery, api,
+        nat, relay);
   }
 
   public NodeConfig withGateway(String listen) {
-    return new NodeConfig(swarm, limits, storage, new Gateway(listen), bootstrap);
+    return new NodeConfig(swarm, limits, storage, new Gateway(listen, gateway.cacheQuotaBytes()),
+        bootstrap, discovery, api, nat, relay);
+  }
+
+  public NodeConfig withGatewayCacheQuota(long cacheQuotaBytes) {
+    return new NodeConfig(swarm, limits, storage, new Gateway(gateway.listen(), cacheQuotaBytes),
+        bootstrap, discovery, api, nat, relay);
   }
 
   public NodeConfig withBootstrap(List<String> peers) {
-    return new NodeConfig(swarm, limits, storage, gateway, peers);
+    return new NodeConfig(swarm, limits, storage, gateway, peers, discovery, api, nat, relay);
+  }
+
+  public NodeConfig withDiscovery(Discovery discovery) {
+    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, discovery, api, nat, relay);
+  }
+
+  /** This config with the API on {@code listen} ({@code ""} for none), keeping the token. */
+  public NodeConfig withApi(String listen) {
+    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, discovery,
+        new Api(listen, api.token()), nat, relay);
+  }
+
+  public NodeConfig withNat(Nat settings) {
+    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, discovery, api, settings,
+        relay);
+  }
+
+  public NodeConfig withApi(Api settings) {
+    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, discovery, settings, nat,
+        relay);
+  }
+
+  public NodeConfig withRelay(Relay relay) {
+    return new NodeConfig(swarm, limits, storage, gateway, bootstrap, discovery, api, nat, relay);
   }
 
   public HostConfig toHostConfig(String agentVersion) {
@@ -191,6 +421,20 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
         .enable(SerializationFeature.INDENT_OUTPUT);
   }
 
+  /** Puts {@code defaults} at {@code key}, or the keys of it that the section lacks. */
+  private static void fillDefaults(ObjectNode config, String key, JsonNode defaults) {
+    JsonNode section = config.get(key);
+    if (section == null) {
+      config.set(key, defaults);
+    } else if (section instanceof ObjectNode present) {
+      defaults.fieldNames().forEachRemaining(field -> {
+        if (!present.has(field)) {
+          present.set(field, defaults.get(field));
+        }
+      });
+    }
+  }
+
   /** Reads a config file; the exception message names the offending key. */
   public static NodeConfig read(Path file) throws IOException {
     try {
@@ -204,10 +448,19 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
         }
         if (!object.has("gateway")) {
           object.set("gateway", mapper.valueToTree(Gateway.defaults()));
+        } else if (object.get("gateway") instanceof ObjectNode gatewayNode
+            && !gatewayNode.has("cacheQuotaBytes")) {
+          gatewayNode.put("cacheQuotaBytes", Gateway.DEFAULT_CACHE_QUOTA_BYTES);
         }
         if (!object.has("bootstrap")) {
           object.putArray("bootstrap");
         }
+        // Sections of this version take their defaults, whole or key by key, so that a home
+        // initialised before a key existed still starts; the older sections stay strict.
+        fillDefaults(object, "discovery", mapper.valueToTree(Discovery.defaults()));
+        fillDefaults(object, "api", mapper.valueToTree(Api.defaults()));
+        fillDefaults(object, "nat", mapper.valueToTree(Nat.defaults()));
+        fillDefaults(object, "relay", mapper.valueToTree(Relay.defaults()));
       }
       return mapper.treeToValue(tree, NodeConfig.class);
     } catch (UnrecognizedPropertyException e) {

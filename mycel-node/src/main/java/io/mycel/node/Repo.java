@@ -62,6 +62,11 @@ public final class Repo implements AutoCloseable {
     return blocks;
   }
 
+  /** The store on disk itself, for what needs its files (the gateway's cache). */
+  FsBlockstore fsBlocks() {
+    return blocks;
+  }
+
   public PinStore pins() {
     return pins;
   }
@@ -88,6 +93,41 @@ public final class Repo implements AutoCloseable {
         pins.pinRecursive(result.cid());
       }
       return result;
+    }
+  }
+
+  /**
+   * Imports the bytes of {@code in} (read to its end, not closed) as one UnixFS file, as
+   * {@link #add(Path, ImportOptions, boolean, boolean, ImportProgress)} does for a file.
+   */
+  public ImportResult add(InputStream in, ImportOptions options, boolean onlyHash, boolean pin,
+      ImportProgress progress) throws IOException {
+    if (onlyHash) {
+      return UnixfsImporter.onlyHash(options).importFile(in, progress);
+    }
+    try (GarbageCollector.AddSession session = gc.beginAdd();
+        WriteBehindBlockstore writer = new WriteBehindBlockstore(blocks)) {
+      ImportResult result = new UnixfsImporter(writer, options).importFile(in, progress);
+      writer.flush();
+      if (pin) {
+        pins.pinRecursive(result.cid());
+      }
+      return result;
+    }
+  }
+
+  /**
+   * Imports a CAR v1 stream as {@link #importCar(Path, boolean)} does a file.
+   */
+  public CarImport importCar(InputStream in, boolean pin) throws IOException {
+    try (GarbageCollector.AddSession session = gc.beginAdd()) {
+      CarImport imported = CarReader.importInto(in, blocks);
+      if (pin) {
+        for (Cid root : imported.roots()) {
+          pins.pinRecursive(root);
+        }
+      }
+      return imported;
     }
   }
 

@@ -45,6 +45,17 @@ class NodeConfigTest {
     assertThat(config.storage()).isEqualTo(NodeConfig.Storage.defaults());
     assertThat(config.bootstrap()).isEmpty();
     assertThat(config.limits().maxConnections()).isEqualTo(10);
+    assertThat(config.discovery()).isEqualTo(NodeConfig.Discovery.defaults());
+  }
+
+  @Test
+  void mdnsIsOnByDefaultAndItsIntervalIsChecked() throws Exception {
+    assertThat(NodeConfig.defaults().discovery().mdns()).isTrue();
+    Path file = dir.resolve("config.json");
+    NodeConfig.defaults().write(file);
+    Files.writeString(file, Files.readString(file).replace("\"mdnsIntervalMs\" : 10000", "\"mdnsIntervalMs\" : 0"));
+    assertThatThrownBy(() -> NodeConfig.read(file))
+        .hasMessageContaining("discovery.mdnsIntervalMs: must be a positive number");
   }
 
   @Test
@@ -53,6 +64,44 @@ class NodeConfigTest {
     NodeConfig.defaults().write(file);
     Files.writeString(file, Files.readString(file).replace("\"quotaBytes\" : 10737418240", "\"quotaBytes\" : -1"));
     assertThatThrownBy(() -> NodeConfig.read(file)).hasMessageContaining("storage.quotaBytes");
+  }
+
+  @Test
+  void aNegativeGatewayCacheQuotaIsNamed() throws Exception {
+    Path file = dir.resolve("config.json");
+    NodeConfig.defaults().write(file);
+    Files.writeString(file, Files.readString(file).replace("\"cacheQuotaBytes\" : 1073741824",
+        "\"cacheQuotaBytes\" : -5"));
+    assertThatThrownBy(() -> NodeConfig.read(file)).hasMessageContaining("gateway.cacheQuotaBytes");
+  }
+
+  @Test
+  void aGatewaySectionWithoutTheCacheQuotaTakesItsDefault() throws Exception {
+    Path file = dir.resolve("config.json");
+    NodeConfig.defaults().write(file);
+    Files.writeString(file, Files.readString(file).replace(",\n    \"cacheQuotaBytes\" : 1073741824",
+        ""));
+    assertThat(Files.readString(file)).doesNotContain("cacheQuotaBytes");
+    NodeConfig config = NodeConfig.read(file);
+    assertThat(config.gateway().cacheQuotaBytes())
+        .isEqualTo(NodeConfig.Gateway.DEFAULT_CACHE_QUOTA_BYTES);
+  }
+
+  @Test
+  void aNatSectionFromBeforeHolePunchingTakesTheNewKeysDefaults() throws Exception {
+    Path file = dir.resolve("config.json");
+    NodeConfig.defaults().withNat(new NodeConfig.Nat(false, true, false, false)).write(file);
+    String older = Files.readString(file).replace(",\n    \"autoRelay\" : false", "")
+        .replace(",\n    \"holePunching\" : false", "");
+    Files.writeString(file, older);
+    assertThat(Files.readString(file)).doesNotContain("autoRelay").doesNotContain("holePunching");
+
+    NodeConfig config = NodeConfig.read(file);
+
+    assertThat(config.nat().autonat()).isFalse();
+    assertThat(config.nat().autonatPrivateAddresses()).isTrue();
+    assertThat(config.nat().autoRelay()).isEqualTo(NodeConfig.Nat.defaults().autoRelay());
+    assertThat(config.nat().holePunching()).isEqualTo(NodeConfig.Nat.defaults().holePunching());
   }
 
   @Test

@@ -208,6 +208,14 @@ public final class Bitswap implements AutoCloseable {
     return duplicateBlocks.get();
   }
 
+  /** Blocks, bytes and messages exchanged with all peers since this node started. */
+  public BitswapStats stats() {
+    BitswapStats totals = engine.totals();
+    return new BitswapStats(totals.blocksSent(), totals.blocksReceived(), totals.blockBytesSent(),
+        totals.blockBytesReceived(), totals.messagesSent(), totals.messagesReceived(),
+        duplicateBlocks.get());
+  }
+
   /** The version spoken on this node's outbound stream to {@code peer}, once one was opened. */
   public Optional<BitswapVersion> outboundVersion(PeerId peer) {
     PeerLink link = links.get(peer);

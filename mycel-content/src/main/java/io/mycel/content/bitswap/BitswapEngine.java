@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,12 @@ public final class BitswapEngine {
   private final int targetMessageSize;
   private final Map<PeerId, PeerState> peers = new ConcurrentHashMap<>();
   private final Map<Multihash, Set<PeerId>> wantedBy = new ConcurrentHashMap<>();
+  private final LongAdder blocksSent = new LongAdder();
+  private final LongAdder blocksReceived = new LongAdder();
+  private final LongAdder blockBytesSent = new LongAdder();
+  private final LongAdder blockBytesReceived = new LongAdder();
+  private final LongAdder messagesSent = new LongAdder();
+  private final LongAdder messagesReceived = new LongAdder();
 
   public BitswapEngine(Blockstore blockstore) {
     this(blockstore, BitswapLimits.DEFAULT, DEFAULT_TARGET_MESSAGE_SIZE);
@@ -72,6 +79,9 @@ public final class BitswapEngine {
       state.blocksReceived += message.blocks().size();
       state.bytesReceived += message.blockBytes();
     }
+    messagesReceived.increment();
+    blocksReceived.add(message.blocks().size());
+    blockBytesReceived.add(message.blockBytes());
   }
 
   /** Counts a message written to {@code peer} and the blocks it carried. */
@@ -82,6 +92,15 @@ public final class BitswapEngine {
       state.blocksSent += message.blocks().size();
       state.bytesSent += message.blockBytes();
     }
+    messagesSent.increment();
+    blocksSent.add(message.blocks().size());
+    blockBytesSent.add(message.blockBytes());
+  }
+
+  /** Every peer's ledger added up, without duplicates counted (see {@link Bitswap#stats()}). */
+  public BitswapStats totals() {
+    return new BitswapStats(blocksSent.sum(), blocksReceived.sum(), blockBytesSent.sum(),
+        blockBytesReceived.sum(), messagesSent.sum(), messagesReceived.sum(), 0);
   }
 
   /**

@@ -186,6 +186,37 @@ public final class BitswapSession implements AutoCloseable {
     run(out -> addOrRevive(peer, true, out));
   }
 
+  /**
+   * Adds a peer with the time it is expected to take per block (e.g. its measured round trip),
+   * which stands for its service time until blocks measure it, so that demand goes to the
+   * nearest peers first. An expectation for a peer already in the session replaces its default
+   * while nothing has been measured of it.
+   */
+  public void addPeer(PeerId peer, Duration expectedServiceTime) {
+    Objects.requireNonNull(expectedServiceTime, "expectedServiceTime");
+    double expected = Math.max(1, expectedServiceTime.toNanos());
+    run(out -> {
+      SessionPeer existing = peers.get(peer);
+      if (existing == null && !closed) {
+        SessionPeer added = new SessionPeer(peer);
+        added.serviceNanos = expected;
+        peers.put(peer, added);
+        for (Want want : active) {
+          if (want.blockPeer == null && !network.isLegacy(peer)) {
+            out.want(peer, WantlistEntry.wantHave(want.cid, config.sendDontHave()));
+            want.asked.add(peer);
+          }
+        }
+        pump(nanoTime.getAsLong(), out);
+        return;
+      }
+      if (existing != null && existing.blocks == 0 && existing.timeouts == 0) {
+        existing.serviceNanos = expected;
+      }
+      addOrRevive(peer, false, out);
+    });
+  }
+
   /** The session's peers, in the order they were added. */
   public List<PeerId> peers() {
     lock.lock();

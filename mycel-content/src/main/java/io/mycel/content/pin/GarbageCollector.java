@@ -7,15 +7,20 @@ import io.mycel.core.multicodec.Multicodec;
 import io.mycel.core.multihash.Multihash;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -137,6 +142,82 @@ public final class GarbageCollector {
           result.blocksRemoved(), result.bytesRemoved(), result.blocksKept(),
           (System.nanoTime() - started) / 1_000_000);
       return result;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * What an eviction did.
+   *
+   * @param evicted the candidates deleted (or found already gone), with the sizes the caller
+   *     gave, in the order they went
+   * @param pinned the candidates that pins reach, which are kept
+   * @param swept false when nothing was deleted because a pinned DAG could not be followed, or
+   *     add sessions stayed open past the wait
+   */
+  public record Eviction(Map<Multihash, Long> evicted, Set<Multihash> pinned, boolean swept) {
+    public Eviction {
+      evicted = Collections.unmodifiableMap(new LinkedHashMap<>(evicted));
+      pinned = Set.copyOf(pinned);
+    }
+
+    /** Bytes the evicted blocks held, by the sizes the caller gave. */
+    public long bytes() {
+      return evicted.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  /**
+   * Deletes unpinned blocks among {@code candidates} (block to size, least wanted first in
+   * iteration order) until the unpinned candidates left hold at most {@code keepBytes}: what a
+   * cache within a quota does. Like a collection it waits for open add sessions, so a block of an
+   * add in progress is never taken, but for at most {@code wait}; it never deletes a block a pin
+   * reaches, and deletes nothing when a pinned DAG cannot be followed.
+   *
+   * @throws IllegalStateException if called from inside an add session
+   */
+  public Eviction evict(Map<Multihash, Long> candidates, long keepBytes, Duration wait)
+      throws IOException, InterruptedException {
+    if (lock.getReadHoldCount() > 0) {
+      throw new IllegalStateException("evict() called inside an add session");
+    }
+    if (!lock.writeLock().tryLock(wait.toNanos(), TimeUnit.NANOSECONDS)) {
+      LOG.info("Eviction skipped: add sessions stayed open for {} ms", wait.toMillis());
+      return new Eviction(Map.of(), Set.of(), false);
+    }
+    try {
+      List<MarkProblem> problems = new ArrayList<>();
+      Set<Multihash> marked = mark(problems);
+      if (!problems.isEmpty()) {
+        LOG.warn("Eviction deleted nothing: {} blocks under pins could not be followed (first: {}"
+            + " under pin {}: {})", problems.size(), problems.getFirst().cid(),
+            problems.getFirst().pin(), problems.getFirst().reason());
+        return new Eviction(Map.of(), Set.of(), false);
+      }
+      Set<Multihash> pinned = new HashSet<>();
+      long unpinned = 0;
+      for (Map.Entry<Multihash, Long> candidate : candidates.entrySet()) {
+        if (marked.contains(candidate.getKey())) {
+          pinned.add(candidate.getKey());
+        } else {
+          unpinned += candidate.getValue();
+        }
+      }
+      Map<Multihash, Long> evicted = new LinkedHashMap<>();
+      for (Map.Entry<Multihash, Long> candidate : candidates.entrySet()) {
+        if (unpinned <= keepBytes) {
+          break;
+        }
+        Multihash key = candidate.getKey();
+        if (pinned.contains(key)) {
+          continue;
+        }
+        store.delete(key);
+        evicted.put(key, candidate.getValue());
+        unpinned -= candidate.getValue();
+      }
+      return new Eviction(evicted, pinned, true);
     } finally {
       lock.writeLock().unlock();
     }

@@ -199,6 +199,19 @@ class BitswapEngineTest {
   }
 
   @Test
+  void totalsAddUpTheLedgersOfAllPeers() throws IOException {
+    Block a = block("sent");
+    store.put(a);
+    wants(alice, WantlistEntry.wantBlock(a.cid(), true));
+    wants(bob, WantlistEntry.wantBlock(a.cid(), true));
+    engine.recordSent(alice, next(alice));
+    engine.recordSent(bob, next(bob));
+    engine.recordReceived(bob, BitswapMessage.response(List.of(block("recv!")), List.of()));
+
+    assertThat(engine.totals()).isEqualTo(new BitswapStats(2, 1, 8, 5, 2, 1, 0));
+  }
+
+  @Test
   void disconnectForgetsWantsButKeepsTheLedger() {
     Cid a = block("a").cid();
     engine.recordReceived(alice, BitswapMessage.wants(List.of(WantlistEntry.wantBlock(a, true))));

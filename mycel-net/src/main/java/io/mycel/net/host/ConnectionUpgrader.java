@@ -1,5 +1,6 @@
 package io.mycel.net.host;
 
+import io.mycel.core.multiaddr.Multiaddr;
 import io.mycel.core.peer.PeerId;
 import io.mycel.net.MycelNetException;
 import io.mycel.net.multistream.MultistreamHandler;
@@ -34,8 +35,18 @@ final class ConnectionUpgrader {
 
   /** Starts the upgrade; the future completes with the established connection or the failure. */
   CompletableFuture<NettyConnection> upgrade(Channel channel, boolean initiator, PeerId expected) {
+    return upgrade(channel, initiator, expected, NettyHost.toMultiaddr(channel.remoteAddress()),
+        NettyHost.toMultiaddr(channel.localAddress()));
+  }
+
+  /**
+   * Starts the upgrade of a channel whose socket addresses are not multiaddrs (a relayed
+   * connection's in-process channel), naming the connection's addresses explicitly.
+   */
+  CompletableFuture<NettyConnection> upgrade(Channel channel, boolean initiator, PeerId expected,
+      Multiaddr remoteAddress, Multiaddr localAddress) {
     CompletableFuture<NettyConnection> result = new CompletableFuture<>();
-    String remote = String.valueOf(NettyHost.toMultiaddr(channel.remoteAddress()));
+    String remote = String.valueOf(remoteAddress);
     long timeoutMs = host.config().handshakeTimeout().toMillis();
     ScheduledFuture<?> deadline =
         channel
@@ -75,7 +86,8 @@ final class ConnectionUpgrader {
           NettyConnection[] holder = new NettyConnection[1];
           YamuxSession yamux = new YamuxSession(initiator, host.yamuxConfig(),
               muxed -> host.blockingExecutor().execute(() -> holder[0].serveInbound(muxed)));
-          NettyConnection connection = new NettyConnection(host, channel, yamux, remotePeer, initiator);
+          NettyConnection connection = new NettyConnection(host, channel, yamux, remotePeer, initiator,
+              remoteAddress, localAddress);
           holder[0] = connection;
           channel.pipeline().addBefore(GUARD, "yamux", yamux);
           if (!result.complete(connection)) {

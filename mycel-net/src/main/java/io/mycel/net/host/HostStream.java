@@ -12,11 +12,20 @@ final class HostStream implements Stream {
   private final MuxedStream muxed;
   private final Connection connection;
   private final String protocol;
+  private final InputStream input;
+  private final OutputStream output;
 
-  HostStream(MuxedStream muxed, Connection connection, String protocol) {
+  /** A stream whose payload bytes, opening and closing are counted in {@code counters}. */
+  HostStream(MuxedStream muxed, Connection connection, String protocol,
+      Traffic.ProtocolCounters counters) {
     this.muxed = muxed;
     this.connection = connection;
     this.protocol = protocol;
+    this.input = CountingStreams.counting(muxed.input(), counters.bytesIn);
+    this.output = CountingStreams.counting(muxed.output(), counters.bytesOut);
+    counters.streamsOpened.increment();
+    counters.streamsOpen.increment();
+    muxed.closeFuture().whenComplete((v, e) -> counters.streamsOpen.decrement());
   }
 
   @Override
@@ -41,12 +50,12 @@ final class HostStream implements Stream {
 
   @Override
   public InputStream input() {
-    return muxed.input();
+    return input;
   }
 
   @Override
   public OutputStream output() {
-    return muxed.output();
+    return output;
   }
 
   @Override

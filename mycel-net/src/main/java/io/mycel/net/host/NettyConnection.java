@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A TCP connection secured by Noise and multiplexed by Yamux. */
+/** A TCP or relayed connection secured by Noise and multiplexed by Yamux. */
 final class NettyConnection implements Connection {
   private static final Logger LOG = LoggerFactory.getLogger(NettyConnection.class);
 
@@ -31,14 +31,14 @@ final class NettyConnection implements Connection {
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
   NettyConnection(NettyHost host, Channel channel, YamuxSession muxer, PeerId remotePeer,
-      boolean initiator) {
+      boolean initiator, Multiaddr remoteAddress, Multiaddr localAddress) {
     this.host = host;
     this.channel = channel;
     this.muxer = muxer;
     this.remotePeer = remotePeer;
     this.initiator = initiator;
-    this.remoteAddress = NettyHost.toMultiaddr(channel.remoteAddress());
-    this.localAddress = NettyHost.toMultiaddr(channel.localAddress());
+    this.remoteAddress = remoteAddress;
+    this.localAddress = localAddress;
     channel.closeFuture().addListener(f -> closeFuture.complete(null));
   }
 
@@ -99,7 +99,7 @@ final class NettyConnection implements Connection {
     ScheduledFuture<?> deadline = resetAfterTimeout(muxed, "negotiating " + protocols);
     try {
       String chosen = Multistream.select(muxed.input(), muxed.output(), protocols);
-      return new HostStream(muxed, this, chosen);
+      return new HostStream(muxed, this, chosen, host.traffic().protocol(chosen));
     } catch (Exception e) {
       muxed.reset();
       throw e instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(e);
@@ -131,7 +131,7 @@ final class NettyConnection implements Connection {
       muxed.reset();
       return;
     }
-    HostStream stream = new HostStream(muxed, this, protocol);
+    HostStream stream = new HostStream(muxed, this, protocol, host.traffic().protocol(protocol));
     try {
       handler.get().handle(stream);
       stream.close();

@@ -8,6 +8,7 @@ import io.mycel.net.Connection;
 import io.mycel.net.ConnectionClosedException;
 import io.mycel.net.Host;
 import io.mycel.net.MycelNetException;
+import io.mycel.net.PeerIdMismatchException;
 import io.mycel.net.PeerStore;
 import io.mycel.net.ProtocolRegistry;
 import io.mycel.net.ResourceLimitException;
@@ -25,6 +26,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.Inet6Address;
@@ -33,6 +35,7 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketAddress;
 import java.net.SocketException;
+import java.net.StandardSocketOptions;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -45,12 +48,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The libp2p host over TCP with Netty: listens and dials, upgrades each connection with
- * {@link ConnectionUpgrader}, keeps the connection manager's limits, and serves inbound streams
+ * {@link ConnectionUpgrader} (relayed connections too, see {@link #upgradeOver}), keeps the connection manager's limits, and serves inbound streams
  * on virtual threads.
  */
 public final class NettyHost implements Host {
@@ -79,6 +84,11 @@ public final class NettyHost implements Host {
   private final Map<PeerId, List<NettyConnection>> connections = new ConcurrentHashMap<>();
   private final AtomicInteger openChannels = new AtomicInteger();
   private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
+  private final Traffic traffic = new Traffic();
+  private final TrafficCounter trafficCounter = new TrafficCounter(traffic);
+  private final StreamChannels streamChannels = new StreamChannels(blocking);
+  private final List<Supplier<List<Multiaddr>>> addressSources = new CopyOnWriteArrayList<>();
+  private volatile Function<Multiaddr, CompletableFuture<Connection>> circuitDialer;
   private volatile boolean closed;
 
   public NettyHost(PrivateKey privateKey, HostConfig config) {
@@ -105,10 +115,14 @@ public final class NettyHost implements Host {
     for (Multiaddr address : config.listenAddresses()) {
       InetSocketAddress socket = tcpSocket(address);
       SocketProtocolFamily family = familyOf(socket);
+      ensureFree(address, socket);
       ServerBootstrap bootstrap = new ServerBootstrap()
           .group(group)
           .channelFactory(() -> new NioServerSocketChannel(SelectorProvider.provider(), family))
           .option(ChannelOption.SO_BACKLOG, 1024)
+          // Hole punching dials from the listen port (dialDirect).
+          .option(ChannelOption.SO_REUSEADDR, true)
+          .option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true)
           .childOption(ChannelOption.TCP_NODELAY, true)
           .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_WATER_MARK)
           .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -129,6 +143,24 @@ public final class NettyHost implements Host {
     return this;
   }
 
+  /**
+   * The listener allows port reuse (for hole punching), which would also let a second host bind
+   * a port another one listens on and silently share its connections; a plain bind first keeps
+   * "port in use" an error.
+   */
+  private void ensureFree(Multiaddr address, InetSocketAddress socket) {
+    if (socket.getPort() == 0) {
+      return;
+    }
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(socket);
+    } catch (java.io.IOException e) {
+      close();
+      throw new MycelNetException("cannot listen on " + address + ": " + e.getMessage(), e);
+    }
+  }
+
   private void accept(SocketChannel ch) {
     if (closed || !reserveChannel(ch)) {
       LOG.warn("refusing inbound connection from {}: {} connections open (limit {})",
@@ -136,6 +168,7 @@ public final class NettyHost implements Host {
       ch.close();
       return;
     }
+    ch.pipeline().addFirst(TrafficCounter.NAME, trafficCounter);
     upgrader.upgrade(ch, false, null).whenComplete((conn, err) -> {
       if (conn != null) {
         register(conn);
@@ -165,6 +198,7 @@ public final class NettyHost implements Host {
       }
       forPeer.add(conn);
     }
+    traffic.connectionOpened();
     peerStore.addAddresses(remote, conn.isInitiator() ? List.of(conn.remoteAddress()) : List.of());
     LOG.info("peer connected: {} at {} ({})", remote, conn.remoteAddress(),
         conn.isInitiator() ? "outbound" : "inbound");
@@ -189,9 +223,52 @@ public final class NettyHost implements Host {
       }
       List<Connection> existing = connections(expected);
       if (!existing.isEmpty()) {
-        return CompletableFuture.completedFuture(existing.get(0));
+        return CompletableFuture.completedFuture(preferDirect(existing));
       }
     }
+    if (address.has(Protocol.P2P_CIRCUIT)) {
+      Function<Multiaddr, CompletableFuture<Connection>> dialer = circuitDialer;
+      return dialer != null
+          ? dialer.apply(address)
+          : CompletableFuture.failedFuture(new MycelNetException(
+              "cannot dial " + address + ": the relay client is not enabled on this host"));
+    }
+    return connect(address, expected, null, false);
+  }
+
+  /** A direct connection when there is one (after a hole punch), else the first. */
+  private static Connection preferDirect(List<Connection> open) {
+    return open.stream().filter(c -> !c.isRelayed() && c.isOpen()).findFirst().orElse(open.get(0));
+  }
+
+  /**
+   * Dials {@code address} for a hole punch (<a
+   * href="https://github.com/libp2p/specs/blob/master/relay/DCUtR.md">DCUtR</a>): never reuses an
+   * open connection (the peer is already connected through a relay), dials from this host's first
+   * listen port (the listener allows port reuse), so that a NAT that keeps ports maps the dial to
+   * the address peers observe, and takes the responder role of the handshake when {@code
+   * asResponder}: in a TCP simultaneous open both sides dial, and one of them must answer.
+   *
+   * @param expected the peer that must answer; the connection is closed if another does
+   */
+  public CompletableFuture<Connection> dialDirect(Multiaddr address, PeerId expected, boolean asResponder) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new ConnectionClosedException("host is closed"));
+    }
+    InetSocketAddress local =
+        serverChannels.isEmpty() ? null : (InetSocketAddress) serverChannels.get(0).localAddress();
+    return connect(address.withoutPeerId().withPeerId(expected), expected, local, asResponder)
+        .thenCompose(connection -> {
+          if (!connection.remotePeer().equals(expected)) {
+            connection.close();
+            return CompletableFuture.failedFuture(new PeerIdMismatchException(expected, connection.remotePeer()));
+          }
+          return CompletableFuture.completedFuture(connection);
+        });
+  }
+
+  private CompletableFuture<Connection> connect(Multiaddr address, PeerId expected,
+      InetSocketAddress localAddress, boolean asResponder) {
     InetSocketAddress target;
     try {
       target = tcpSocket(address.withoutPeerId());
@@ -209,11 +286,15 @@ public final class NettyHost implements Host {
         // its multistream header as soon as it accepts.
         .option(ChannelOption.AUTO_READ, false)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.handshakeTimeout().toMillis())
+        .option(ChannelOption.SO_REUSEADDR, localAddress != null)
+        .option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), localAddress != null)
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {}
         });
-    bootstrap.connect(target).addListener((ChannelFuture f) -> {
+    ChannelFuture connecting = localAddress == null
+        ? bootstrap.connect(target) : bootstrap.connect(target, localAddress);
+    connecting.addListener((ChannelFuture f) -> {
       if (!f.isSuccess()) {
         result.completeExceptionally(new ConnectionClosedException(
             "cannot connect to " + address + ": " + f.cause().getMessage()));
@@ -226,7 +307,9 @@ public final class NettyHost implements Host {
             "connection limit reached (" + config.maxConnections() + ")"));
         return;
       }
-      CompletableFuture<NettyConnection> upgrade = upgrader.upgrade(ch, true, expected);
+      ch.pipeline().addFirst(TrafficCounter.NAME, trafficCounter);
+      CompletableFuture<NettyConnection> upgrade =
+          upgrader.upgrade(ch, !asResponder, asResponder ? null : expected);
       ch.config().setAutoRead(true);
       upgrade.whenComplete((conn, err) -> {
         if (err != null) {
@@ -245,11 +328,86 @@ public final class NettyHost implements Host {
     return result;
   }
 
+  /**
+   * Runs a connection over {@code carrier}, a stream of another connection (a relayed
+   * connection through a Circuit Relay): the same Noise and Yamux upgrade as over TCP, with
+   * this side as the security initiator when {@code initiator}. The connection counts against
+   * the connection limits and is registered like any other; it closes when the carrier ends.
+   *
+   * @param expected the peer the handshake must authenticate, or null for any
+   * @param remoteAddress the connection's remote address, e.g.
+   *     {@code /ip4/1.2.3.4/tcp/4001/p2p/RELAY/p2p-circuit}
+   */
+  public CompletableFuture<Connection> upgradeOver(Stream carrier, boolean initiator,
+      PeerId expected, Multiaddr remoteAddress, Multiaddr localAddress) {
+    if (closed) {
+      carrier.reset();
+      return CompletableFuture.failedFuture(new ConnectionClosedException("host is closed"));
+    }
+    CompletableFuture<Connection> result = new CompletableFuture<>();
+    streamChannels.open(carrier).whenComplete((ch, err) -> {
+      if (err != null) {
+        carrier.reset();
+        result.completeExceptionally(err);
+        return;
+      }
+      if (!reserveChannel(ch)) {
+        ch.close();
+        result.completeExceptionally(new ResourceLimitException(
+            "connection limit reached (" + config.maxConnections() + ")"));
+        return;
+      }
+      CompletableFuture<NettyConnection> upgrade =
+          upgrader.upgrade(ch, initiator, expected, remoteAddress, localAddress);
+      ch.config().setAutoRead(true);
+      upgrade.whenComplete((conn, err2) -> {
+        if (err2 != null) {
+          result.completeExceptionally(err2);
+          return;
+        }
+        register(conn);
+        if (conn.isOpen()) {
+          result.complete(conn);
+        } else {
+          result.completeExceptionally(new ResourceLimitException(
+              "relayed connection to " + conn.remotePeer() + " refused by the per-peer limit"));
+        }
+      });
+    });
+    return result;
+  }
+
+  /**
+   * Sets what dials addresses containing {@code /p2p-circuit} (the relay client); without one,
+   * such dials fail.
+   */
+  public void setCircuitDialer(Function<Multiaddr, CompletableFuture<Connection>> dialer) {
+    this.circuitDialer = dialer;
+  }
+
+  /** Adds addresses to those {@link #advertisedAddresses()} announces, e.g. relay addresses. */
+  public void addAddressSource(Supplier<List<Multiaddr>> source) {
+    addressSources.add(source);
+  }
+
+  @Override
+  public List<Multiaddr> advertisedAddresses() {
+    List<Multiaddr> result = new ArrayList<>(listenAddresses());
+    for (Supplier<List<Multiaddr>> source : addressSources) {
+      for (Multiaddr address : source.get()) {
+        if (!result.contains(address)) {
+          result.add(address);
+        }
+      }
+    }
+    return result;
+  }
+
   @Override
   public CompletableFuture<Connection> dial(PeerId peer) {
     List<Connection> existing = connections(peer);
     if (!existing.isEmpty()) {
-      return CompletableFuture.completedFuture(existing.get(0));
+      return CompletableFuture.completedFuture(preferDirect(existing));
     }
     List<Multiaddr> addresses = peerStore.get(peer).map(PeerStore.PeerInfo::addresses).orElse(List.of());
     if (addresses.isEmpty()) {
@@ -354,12 +512,17 @@ public final class NettyHost implements Host {
     return peerStore;
   }
 
+  /** Bytes and streams carried by this host's connections, per protocol and in total. */
+  public Traffic traffic() {
+    return traffic;
+  }
+
   /** TCP connections open or being upgraded, as counted against {@code maxConnections}. */
   int openChannelCount() {
     return openChannels.get();
   }
 
-  HostConfig config() {
+  public HostConfig config() {
     return config;
   }
 
@@ -381,6 +544,7 @@ public final class NettyHost implements Host {
     for (Connection c : connections()) {
       c.close();
     }
+    streamChannels.close();
     if (ownsGroup) {
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

@@ -221,7 +221,7 @@ public final class IdentifyService implements Host.ConnectionListener, AutoClose
         config.protocolVersion(),
         host.agentVersion(),
         host.privateKey().publicKey(),
-        host.listenAddresses(),
+        host.advertisedAddresses(),
         connection.remoteAddress(),
         host.protocols().protocols());
   }

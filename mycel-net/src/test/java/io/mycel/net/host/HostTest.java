@@ -35,6 +35,16 @@ class HostTest {
   }
 
   @Test
+  void secondHostOnAPortInUseFailsToStartDespitePortReuse() {
+    NettyHost first = hosts.start();
+    Multiaddr taken = first.listenAddresses().get(0);
+
+    assertThatThrownBy(() -> hosts.start(c -> c.withListenAddresses(List.of(taken))))
+        .isInstanceOf(io.mycel.net.MycelNetException.class)
+        .hasMessageContaining("cannot listen on " + taken);
+  }
+
+  @Test
   void dialNegotiatesNoiseAndYamuxAndAuthenticatesThePeer() throws Exception {
     NettyHost a = hosts.start();
     NettyHost b = hosts.start();

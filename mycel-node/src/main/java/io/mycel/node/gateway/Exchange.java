@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,13 +39,24 @@ final class Exchange {
   private final HttpRequest request;
   private final boolean keepAlive;
   private final int chunkBytes;
+  private final GatewayStats stats;
+  private final long arrivedNanos;
   private boolean sent;
+  private boolean recorded;
+  private int status;
 
-  Exchange(Channel channel, HttpRequest request, int chunkBytes) {
+  /**
+   * @param stats where the response is counted once it is handed to the connection
+   * @param arrivedNanos {@link System#nanoTime()} when the request arrived
+   */
+  Exchange(Channel channel, HttpRequest request, int chunkBytes, GatewayStats stats,
+      long arrivedNanos) {
     this.channel = channel;
     this.request = request;
     this.keepAlive = HttpUtil.isKeepAlive(request);
     this.chunkBytes = chunkBytes;
+    this.stats = stats;
+    this.arrivedNanos = arrivedNanos;
   }
 
   HttpRequest request() {
@@ -67,7 +79,8 @@ final class Exchange {
   }
 
   void sendFull(HttpResponseStatus status, HttpHeaders headers, byte[] body) {
-    markSent();
+    markSent(status);
+    record(isHead() ? 0 : body.length);
     DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
         isHead() ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
     response.headers().set(headers);
@@ -77,9 +90,25 @@ final class Exchange {
     complete(channel.writeAndFlush(prepare(response)));
   }
 
+  /**
+   * Sends {@code length} bytes of {@code body} from {@code offset} with the status line, in one
+   * write and without copying them (the array must not change afterwards).
+   */
+  void sendFull(HttpResponseStatus status, HttpHeaders headers, byte[] body, int offset,
+      int length) {
+    markSent(status);
+    record(isHead() ? 0 : length);
+    DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+        isHead() || length == 0 ? Unpooled.EMPTY_BUFFER
+            : Unpooled.wrappedBuffer(body, offset, length));
+    response.headers().set(headers);
+    response.headers().set(HttpHeaderNames.CONTENT_LENGTH, length);
+    complete(channel.writeAndFlush(prepare(response)));
+  }
+
   /** Streams a body; {@code contentLength} is -1 when unknown (chunked transfer coding). */
   void sendStream(HttpResponseStatus status, HttpHeaders headers, long contentLength, Body body) {
-    markSent();
+    markSent(status);
     DefaultHttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
     response.headers().set(headers);
     if (contentLength >= 0) {
@@ -89,6 +118,7 @@ final class Exchange {
     }
     channel.write(prepare(response));
     if (isHead()) {
+      record(0);
       complete(channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
       return;
     }
@@ -99,8 +129,10 @@ final class Exchange {
         throw new IOException("body of " + request.uri() + " was " + out.bytesWritten()
             + " bytes, not the announced " + contentLength);
       }
+      record(out.bytesWritten());
       complete(out.finish());
     } catch (IOException | RuntimeException e) {
+      record(out.bytesWritten());
       // The status line is gone; all that is left is to cut the connection so that the client
       // sees an incomplete body rather than a wrong one.
       LOG.debug("aborting response to {} after {} bytes: {}", request.uri(), out.bytesWritten(),
@@ -110,11 +142,32 @@ final class Exchange {
     }
   }
 
-  private void markSent() {
+  /**
+   * Called when the request's handling ended: counts it unless its response was counted
+   * already, with status 0 when no response was sent.
+   */
+  void recordUnanswered() {
+    record(0);
+  }
+
+  /**
+   * Counts the response once, with the status sent ({@code 0} for none), just before its last
+   * bytes go to the connection, so that a client never sees a response its counters miss.
+   */
+  private void record(long bodyBytes) {
+    if (recorded) {
+      return;
+    }
+    recorded = true;
+    stats.record(status, bodyBytes, Duration.ofNanos(System.nanoTime() - arrivedNanos));
+  }
+
+  private void markSent(HttpResponseStatus status) {
     if (sent) {
       throw new IllegalStateException("a response to " + request.uri() + " was already sent");
     }
     sent = true;
+    this.status = status.code();
   }
 
   private HttpResponse prepare(HttpResponse response) {

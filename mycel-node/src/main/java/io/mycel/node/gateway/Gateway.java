@@ -1,6 +1,7 @@
 package io.mycel.node.gateway;
 
 import io.mycel.content.blockstore.Blockstore;
+import io.mycel.core.cid.Cid;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -25,6 +26,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +59,7 @@ public final class Gateway implements AutoCloseable {
 
   private final GatewayOptions options;
   private final PathGateway pathGateway;
+  private final GatewayStats stats = new GatewayStats();
   private final EventLoopGroup group;
   private final boolean ownsGroup;
   private final ExecutorService requests = Executors.newThreadPerTaskExecutor(
@@ -90,9 +93,19 @@ public final class Gateway implements AutoCloseable {
    */
   public Gateway(Blockstore store, GatewayOptions options, EventLoopGroup sharedGroup,
       NameResolver names) {
+    this(store, options, sharedGroup, names, root -> {});
+  }
+
+  /**
+   * As {@link #Gateway(Blockstore, GatewayOptions, EventLoopGroup, NameResolver)}, telling
+   * {@code served} the root CID of each request answered with content (a cache announces it).
+   */
+  public Gateway(Blockstore store, GatewayOptions options, EventLoopGroup sharedGroup,
+      NameResolver names, Consumer<Cid> served) {
     Objects.requireNonNull(store, "store");
     this.options = Objects.requireNonNull(options, "options");
-    this.pathGateway = new PathGateway(store, options, names);
+    this.pathGateway = new PathGateway(store, options, names, Objects.requireNonNull(served,
+        "served"));
     this.ownsGroup = sharedGroup == null;
     this.group = ownsGroup
         ? new MultiThreadIoEventLoopGroup(options.eventLoopThreads(), NioIoHandler.newFactory())
@@ -128,7 +141,7 @@ public final class Gateway implements AutoCloseable {
                     .setMaxInitialLineLength(options.maxUrlBytes() + 32)
                     .setMaxHeaderSize(options.maxHeaderBytes())))
                 .addLast(new HttpObjectAggregator(MAX_REQUEST_BODY_BYTES))
-                .addLast(new GatewayHandler(pathGateway, requests, options));
+                .addLast(new GatewayHandler(pathGateway, requests, options, stats));
           }
         });
     ChannelFuture bound = bootstrap.bind(bind).awaitUninterruptibly();
@@ -149,6 +162,11 @@ public final class Gateway implements AutoCloseable {
 
   public GatewayOptions options() {
     return options;
+  }
+
+  /** Requests answered, their status codes, body bytes and latencies, since the gateway started. */
+  public GatewayStats stats() {
+    return stats;
   }
 
   /** Stops listening, closes every connection and ends requests in progress. */

@@ -27,40 +27,46 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
   private final PathGateway gateway;
   private final Executor executor;
   private final GatewayOptions options;
+  private final GatewayStats stats;
 
-  GatewayHandler(PathGateway gateway, Executor executor, GatewayOptions options) {
+  GatewayHandler(PathGateway gateway, Executor executor, GatewayOptions options,
+      GatewayStats stats) {
     super(false);
     this.gateway = gateway;
     this.executor = executor;
     this.options = options;
+    this.stats = stats;
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    long arrived = System.nanoTime();
     ctx.channel().config().setAutoRead(false);
     DecoderResult result = request.decoderResult();
     if (result.isFailure()) {
       request.release();
-      rejectMalformed(ctx, request, result.cause());
+      rejectMalformed(ctx, request, result.cause(), arrived);
       return;
     }
-    Exchange exchange = new Exchange(ctx.channel(), request, options.chunkBytes());
+    Exchange exchange = new Exchange(ctx.channel(), request, options.chunkBytes(), stats, arrived);
     try {
       executor.execute(() -> {
         try {
           gateway.serve(exchange);
         } finally {
           request.release();
+          exchange.recordUnanswered();
         }
       });
     } catch (RejectedExecutionException e) {
       request.release();
+      exchange.recordUnanswered();
       ctx.close();
     }
   }
 
   private void rejectMalformed(ChannelHandlerContext ctx, FullHttpRequest request,
-      Throwable cause) {
+      Throwable cause, long arrivedNanos) {
     HttpResponseStatus status;
     String message;
     if (cause instanceof TooLongHttpLineException) {
@@ -75,7 +81,7 @@ final class GatewayHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       message = "malformed HTTP request: " + cause.getMessage();
     }
     HttpUtil.setKeepAlive(request, false);
-    new Exchange(ctx.channel(), request, options.chunkBytes())
+    new Exchange(ctx.channel(), request, options.chunkBytes(), stats, arrivedNanos)
         .sendError(status, message, new DefaultHttpHeaders());
   }
 

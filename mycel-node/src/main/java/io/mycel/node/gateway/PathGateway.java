@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,13 +82,21 @@ final class PathGateway {
   private final UnixfsExporter exporter;
   private final GatewayOptions options;
   private final NameResolver names;
+  private final Consumer<Cid> served;
 
   /** {@code names} is null when {@code /ipns/} is not served. */
   PathGateway(Blockstore store, GatewayOptions options, NameResolver names) {
+    this(store, options, names, root -> {});
+  }
+
+  /** As above; {@code served} hears the root CID of each request answered with content. */
+  PathGateway(Blockstore store, GatewayOptions options, NameResolver names,
+      Consumer<Cid> served) {
     this.store = store;
     this.exporter = new UnixfsExporter(store);
     this.options = options;
     this.names = names;
+    this.served = served;
   }
 
   void serve(Exchange exchange) {
@@ -139,6 +148,7 @@ final class PathGateway {
       case UNIXFS -> serveUnixfs(exchange, t);
       default -> throw new IllegalStateException();
     }
+    served.accept(t.path().root());
   }
 
   /** The target of a request, or empty when a redirect was answered instead. */
@@ -437,12 +447,16 @@ final class PathGateway {
       throw e;
     }
     Cid cid = roots.get(roots.size() - 1);
+    String name = path.segments().isEmpty() ? "" : path.segments().get(path.segments().size() - 1);
+    if (cid.codec() == Multicodec.RAW && cid.multihash().code() != Multicodec.IDENTITY) {
+      serveRawLeafFile(exchange, contentHeaders(target, roots, "\"" + cid + "\""), cid, name);
+      return;
+    }
     UnixfsStat stat = stat(cid);
     if (stat.type().isDirectory()) {
       serveDirectory(exchange, target, roots, cid);
       return;
     }
-    String name = path.segments().isEmpty() ? "" : path.segments().get(path.segments().size() - 1);
     HttpHeaders headers = contentHeaders(target, roots, "\"" + cid + "\"");
     switch (stat.type()) {
       case SYMLINK -> {
@@ -671,6 +685,43 @@ final class PathGateway {
         in.transferTo(out);
       }
     });
+  }
+
+  /**
+   * A file that is a single raw block (every file up to the chunk size, with raw leaves): the
+   * block is read once, and the body goes out with the status line in one write.
+   */
+  private void serveRawLeafFile(Exchange exchange, HttpHeaders headers, Cid cid, String name)
+      throws IOException {
+    if (notModified(exchange, headers.get(HttpHeaderNames.ETAG), headers)) {
+      return;
+    }
+    byte[] data = store.get(cid).orElseThrow(() -> new BlockNotFoundException(cid));
+    headers.set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
+    Optional<ByteRange> range;
+    try {
+      range = ByteRange.parse(exchange.request().headers().get(HttpHeaderNames.RANGE), data.length);
+    } catch (ByteRange.UnsatisfiableException e) {
+      HttpHeaders h = new DefaultHttpHeaders();
+      h.set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + data.length);
+      exchange.sendError(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE, e.getMessage(), h);
+      return;
+    }
+    Optional<String> byName = ContentTypes.byName(name);
+    headers.set(HttpHeaderNames.CONTENT_TYPE, byName.isPresent() ? byName.get()
+        : data.length == 0 ? ContentTypes.OCTET_STREAM
+        : ContentTypes.sniff(data.length <= ContentTypes.SNIFF_BYTES ? data
+            : java.util.Arrays.copyOf(data, ContentTypes.SNIFF_BYTES)));
+    int offset = 0;
+    int length = data.length;
+    HttpResponseStatus status = HttpResponseStatus.OK;
+    if (range.isPresent()) {
+      status = HttpResponseStatus.PARTIAL_CONTENT;
+      headers.set(HttpHeaderNames.CONTENT_RANGE, range.get().contentRange(data.length));
+      offset = (int) range.get().first();
+      length = (int) range.get().length();
+    }
+    exchange.sendFull(status, headers, data, offset, length);
   }
 
   private String contentType(Cid cid, String name, long size) throws IOException {

@@ -183,6 +183,26 @@ class GatewayTest {
   }
 
   @Test
+  void aRangeOfASingleBlockFileIsServedAsPartialContent() throws Exception {
+    HttpResponse<byte[]> r = get("/ipfs/" + root + "/docs/a.txt", "Range", "bytes=6-12");
+    assertThat(r.statusCode()).isEqualTo(206);
+    assertThat(header(r, "content-range")).isEqualTo("bytes 6-12/14");
+    assertThat(header(r, "content-length")).isEqualTo("7");
+    assertThat(text(r)).isEqualTo("gateway");
+  }
+
+  @Test
+  void headOfASingleBlockFileAnswersItsLengthWithoutABody() throws Exception {
+    HttpResponse<byte[]> r = client.send(request("/ipfs/" + aTxt)
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(header(r, "content-length")).isEqualTo("14");
+    assertThat(header(r, "accept-ranges")).isEqualTo("bytes");
+    assertThat(r.body()).isEmpty();
+  }
+
+  @Test
   void aSuffixRangeServesTheEnd() throws Exception {
     HttpResponse<byte[]> r = get("/ipfs/" + root + "/docs/big.bin", "Range", "bytes=-100");
     assertThat(r.statusCode()).isEqualTo(206);
