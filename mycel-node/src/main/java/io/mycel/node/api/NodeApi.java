@@ -114,6 +114,9 @@ public final class NodeApi {
     routes.add("GET", p + "name/resolve", api::nameResolve);
     // GET /api/v0/stats, /api/v0/stats/bandwidth and /metrics: io.mycel.node.metrics.MetricsApi
     routes.add("GET", p + "net/status", r -> ApiResponse.json(NetStatus.of(daemon.node())));
+    routes.add("GET", p + "relay/meter", r -> ApiResponse.json(relayMeter(daemon.node()
+        .relayService().orElseThrow(() -> new ApiException(404,
+            "this node does not relay (set relay.enabled in its config)")).meter())));
   }
 
   private ApiResponse id() {
@@ -679,5 +682,30 @@ public final class NodeApi {
         return FileVisitResult.CONTINUE;
       }
     });
+  }
+
+  /** The relay's meter as JSON: bytes in all, per peer, and per circuit (open and recent). */
+  private static Map<String, Object> relayMeter(io.mycel.net.relay.RelayMeter.Snapshot meter) {
+    Map<String, Object> json = new java.util.LinkedHashMap<>();
+    json.put("taken", meter.taken().toString());
+    json.put("totalBytes", meter.totalBytes());
+    json.put("peers", meter.peers().stream().map(peer -> Map.of(
+        "peer", peer.peer().toString(),
+        "bytesFromPeer", peer.bytesFromPeer(),
+        "bytesToPeer", peer.bytesToPeer(),
+        "circuits", peer.circuits())).toList());
+    json.put("circuits", meter.circuits().stream().map(circuit -> {
+      Map<String, Object> c = new java.util.LinkedHashMap<>();
+      c.put("id", circuit.id());
+      c.put("source", circuit.source().toString());
+      c.put("destination", circuit.destination().toString());
+      c.put("opened", circuit.opened().toString());
+      c.put("closed", circuit.closed() == null ? null : circuit.closed().toString());
+      c.put("bytesSourceToDestination", circuit.bytesSourceToDestination());
+      c.put("bytesDestinationToSource", circuit.bytesDestinationToSource());
+      c.put("totalBytes", circuit.totalBytes());
+      return c;
+    }).toList());
+    return json;
   }
 }

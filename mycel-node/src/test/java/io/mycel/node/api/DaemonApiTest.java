@@ -54,7 +54,7 @@ class DaemonApiTest {
     home = new NodeHome(dir.resolve("home"));
     home.init(NodeConfig.defaults());
     NodeConfig config = home.loadConfig().withListen(List.of(LOOPBACK)).withGateway(LOOPBACK)
-        .withApi(LOOPBACK);
+        .withApi(LOOPBACK).withRelay(relaying());
     daemon = Daemon.start(home, config);
     base = daemon.apiUrl();
     client = HttpClient.newHttpClient();
@@ -67,6 +67,49 @@ class DaemonApiTest {
     }
     if (client != null) {
       client.close();
+    }
+  }
+
+  /** The daemon relays (the meter route has something to show), with the default limits. */
+  private static NodeConfig.Relay relaying() {
+    NodeConfig.Relay d = NodeConfig.Relay.defaults();
+    return new NodeConfig.Relay(true, d.reservationTtlSeconds(), d.maxReservations(),
+        d.maxReservationsPerIp(), d.maxCircuits(), d.maxCircuitsPerPeer(),
+        d.circuitDurationSeconds(), d.circuitBytes(), false, d.rateBytesPerSecond(),
+        d.totalRateBytesPerSecond(), List.of());
+  }
+
+  @Test
+  void theRelayMeterCountsBytesPerPeerAndPerCircuit() throws Exception {
+    NodeConfig base = NodeConfig.defaults().withListen(List.of(LOOPBACK)).withGateway("");
+    NodeConfig.Relay d = NodeConfig.Relay.defaults();
+    try (Node reserving = Node.start(Ed25519.generate(), base.withRelay(new NodeConfig.Relay(false,
+            d.reservationTtlSeconds(), 0, 0, 0, 0, 0, 0, false, 0, 0,
+            List.of(daemon.node().dialableAddresses().get(0).toString()))));
+        Node dialing = Node.start(Ed25519.generate(), base)) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (reserving.relayClient().circuitAddresses().isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      var relayed = dialing.host().dial(reserving.relayClient().circuitAddresses().get(0)
+          .withPeerId(reserving.peerId())).get(10, TimeUnit.SECONDS);
+      io.mycel.net.ping.PingService.ping(relayed).get(10, TimeUnit.SECONDS);
+
+      JsonNode meter = getJson("/api/v0/relay/meter");
+
+      assertThat(meter.get("totalBytes").asLong()).isPositive();
+      JsonNode circuit = meter.get("circuits").get(0);
+      assertThat(circuit.get("source").asText()).isEqualTo(dialing.peerId().toString());
+      assertThat(circuit.get("destination").asText()).isEqualTo(reserving.peerId().toString());
+      assertThat(circuit.get("bytesSourceToDestination").asLong()).isPositive();
+      assertThat(circuit.get("bytesDestinationToSource").asLong()).isPositive();
+      long fromDialer = 0;
+      for (JsonNode peer : meter.get("peers")) {
+        if (peer.get("peer").asText().equals(dialing.peerId().toString())) {
+          fromDialer = peer.get("bytesFromPeer").asLong();
+        }
+      }
+      assertThat(fromDialer).isPositive();
     }
   }
 
