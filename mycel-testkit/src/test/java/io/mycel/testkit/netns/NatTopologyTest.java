@@ -112,8 +112,13 @@ class NatTopologyTest {
   @Test
   @Order(1)
   void homeNodesSeeTheirRoutersAddressAsObserved() throws Exception {
-    assertThat(homeA.call("observed")).contains("/ip4/" + topology.homes().get(0).routerWanIp() + "/tcp/");
-    assertThat(homeB.call("observed")).contains("/ip4/" + topology.homes().get(1).routerWanIp() + "/tcp/");
+    // Identify with the relay tells each home what it looks like from outside; wait for it.
+    String routerA = "/ip4/" + topology.homes().get(0).routerWanIp() + "/tcp/";
+    String routerB = "/ip4/" + topology.homes().get(1).routerWanIp() + "/tcp/";
+    await("home A to learn its observed address", () -> homeA.call("observed").contains(routerA));
+    await("home B to learn its observed address", () -> homeB.call("observed").contains(routerB));
+    assertThat(homeA.call("observed")).contains(routerA);
+    assertThat(homeB.call("observed")).contains(routerB);
   }
 
   @Test
