@@ -4,7 +4,6 @@ import io.mycel.net.Stream;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -41,13 +40,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each carried connection is a pair of in-process channels: the connection end runs the
  * upgrade pipeline; the pump end hands what the connection writes to the stream and what the
- * stream delivers to the connection, on two virtual threads. Both ends use Netty's classic
- * {@link PooledByteBufAllocator}: with the default (adaptive) allocator, bulk transfers through
- * these channels failed Noise decryption (their buffers are allocated and released on different
- * threads, event loops and virtual threads); with the classic pooled or an unpooled allocator
- * they arrive intact ({@code RelayTest} sends 16 MiB). Closing either side closes the
- * other: the stream's end (FIN or reset) closes the channel, and the channel's close closes the
- * stream. The in-process channels run on their own small event loop group, created on first use
+ * stream delivers to the connection, on two virtual threads. Both ends use Netty's default
+ * allocator, like TCP channels. Closing either side closes the other: the stream's end (FIN or
+ * reset) closes the channel, and the channel's close closes the stream. The in-process channels run on their own small event loop group, created on first use
  * and shut down with the host.
  */
 final class StreamChannels implements AutoCloseable {
@@ -83,7 +78,6 @@ final class StreamChannels implements AutoCloseable {
       bootstrap = new Bootstrap()
           .group(group)
           .channel(LocalChannel.class)
-          .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
           .option(ChannelOption.AUTO_READ, false)
           .handler(new ChannelInitializer<LocalChannel>() {
             @Override
@@ -124,7 +118,6 @@ final class StreamChannels implements AutoCloseable {
     server = new ServerBootstrap()
         .group(group)
         .channel(LocalServerChannel.class)
-        .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
         .childHandler(new ChannelInitializer<LocalChannel>() {
           @Override
           protected void initChannel(LocalChannel ch) {

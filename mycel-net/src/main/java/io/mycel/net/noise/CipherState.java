@@ -160,9 +160,17 @@ public final class CipherState {
   }
 
   /**
-   * Runs the cipher over buffers without letting a provider allocate: array-backed buffers go
-   * through the array API, direct buffers through the buffer API (Conscrypt hands them to native
-   * code as they are), and a mix through a reused scratch array.
+   * Runs the cipher over buffers without letting a provider allocate: direct buffers go through
+   * the buffer API (Conscrypt hands them to native code as they are); otherwise the cipher reads
+   * the input's own array, or a copy of a direct input in a reused scratch array, and always
+   * writes into the scratch array, whose bytes are then put into {@code out}.
+   *
+   * <p>The output never goes straight into a heap buffer's array: that array is typically a chunk
+   * that the allocator shares among many buffers, and a native provider writes an array through
+   * JNI, which on HotSpot copies the whole array out and back in. Conscrypt does so, and its copy
+   * back reverted whatever other threads had written meanwhile into other buffers of the chunk
+   * (relayed connections failed Noise decryption in bulk transfers). An input array is only read
+   * (JNI releases it without copying back), so it is used in place.
    */
   private int doFinal(ByteBuffer in, ByteBuffer out) throws GeneralSecurityException {
     if (in.isDirect() && out.isDirect()) {
@@ -179,13 +187,6 @@ public final class CipherState {
       input = scratch(length);
       inputOffset = 0;
       in.get(input, 0, length);
-    }
-    if (out.hasArray()) {
-      int written =
-          cipher.doFinal(
-              input, inputOffset, length, out.array(), out.arrayOffset() + out.position());
-      out.position(out.position() + written);
-      return written;
     }
     byte[] output = input == scratch ? input : scratch(length + TAG_LENGTH);
     int written = cipher.doFinal(input, inputOffset, length, output, 0);

@@ -7,8 +7,12 @@ import io.mycel.net.ProtocolViolationException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -81,6 +85,60 @@ class ChaChaPolyTest {
     byte[] out = new byte[PLAINTEXT.length];
     decrypted.flip().get(out);
     assertThat(out).isEqualTo(PLAINTEXT);
+  }
+
+  /**
+   * Heap buffers of an allocator share one array chunk. Encrypting into one of them must not
+   * touch the rest of the chunk: a provider whose native code copied the whole array back (as
+   * Conscrypt's JNI array access does) reverted what another thread had written meanwhile into
+   * another buffer of the chunk.
+   */
+  @Test
+  void encryptingIntoAHeapBufferKeepsWhatAnotherThreadWritesElsewhereInItsArray()
+      throws Exception {
+    List<Cipher> ciphers = new ArrayList<>();
+    ciphers.add(ChaChaPoly.jdkCipher());
+    ChaChaPoly.conscrypt().ifPresent(provider -> ciphers.add(ChaChaPoly.conscryptCipher(provider)));
+    for (Cipher cipher : ciphers) {
+      CipherState sender = new CipherState(cipher);
+      sender.initializeKey(KEY);
+      byte[] chunk = new byte[1 << 20];
+      int frame = 16 * 1024;
+      ByteBuffer plaintext = ByteBuffer.wrap(chunk, 0, frame).slice();
+      ByteBuffer ciphertext = ByteBuffer.wrap(chunk, frame, frame + CipherState.TAG_LENGTH).slice();
+      int from = chunk.length / 2;
+      AtomicBoolean stop = new AtomicBoolean();
+      AtomicLong reverted = new AtomicLong();
+      AtomicLong passes = new AtomicLong();
+      Thread writer = Thread.ofPlatform().start(() -> {
+        for (byte value = 1; !stop.get(); value++) {
+          Arrays.fill(chunk, from, chunk.length, value);
+          for (int check = 0; check < 4; check++) {
+            for (int i = from; i < chunk.length; i++) {
+              if (chunk[i] != value) {
+                reverted.incrementAndGet();
+                return;
+              }
+            }
+          }
+          passes.incrementAndGet();
+        }
+      });
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+      int frames = 0;
+      while (reverted.get() == 0 && (passes.get() < 200 || frames < 2000)
+          && System.nanoTime() < deadline) {
+        sender.encrypt(plaintext.clear(), ciphertext.clear());
+        frames++;
+      }
+      stop.set(true);
+      writer.join();
+
+      assertThat(reverted.get())
+          .as("bytes of the shared array reverted while %s encrypted %d frames",
+              cipher.getProvider().getName(), frames)
+          .isZero();
+    }
   }
 
   @Test
