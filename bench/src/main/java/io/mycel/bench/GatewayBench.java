@@ -322,7 +322,8 @@ public final class GatewayBench {
     byte[] indexBytes = index.toString().getBytes(StandardCharsets.UTF_8);
     long remaining = budget - indexBytes.length;
     for (int i = 0; i < others; i++) {
-      long size = i == others - 1 ? remaining : (long) (weights[i] / sum * (budget - indexBytes.length));
+      long size = i == others - 1 ? remaining
+          : (long) (weights[i] / sum * (budget - indexBytes.length));
       remaining -= size;
       byte[] bytes = new byte[(int) size];
       random.nextBytes(bytes);
@@ -343,7 +344,8 @@ public final class GatewayBench {
     NodeConfig config = home.loadConfig().withListen(List.of(Devnet.LOOPBACK_ANY_PORT))
         .withGateway(Devnet.LOOPBACK_ANY_PORT).withBootstrap(bootstrap)
         .withApi(Devnet.LOOPBACK_ANY_PORT)
-        .withDiscovery(new NodeConfig.Discovery(false, NodeConfig.Discovery.DEFAULT_MDNS_INTERVAL_MS));
+        .withDiscovery(new NodeConfig.Discovery(false,
+            NodeConfig.Discovery.DEFAULT_MDNS_INTERVAL_MS));
     Daemon daemon = Daemon.start(home, config);
     daemon.node().joined().get(30, TimeUnit.SECONDS);
     return daemon;

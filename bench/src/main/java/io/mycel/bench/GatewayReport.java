@@ -55,7 +55,8 @@ public final class GatewayReport {
   private static String row(String figure, double mycel, double nginx, double goal,
       String format) {
     double ratio = mycel / nginx;
-    return String.format(Locale.ROOT, "| %s | " + format + " | " + format + " | %.2f | ≥ %.2f: %s |%n",
+    return String.format(Locale.ROOT,
+        "| %s | " + format + " | " + format + " | %.2f | ≥ %.2f: %s |%n",
         figure, mycel, nginx, ratio, goal, ratio >= goal ? "met" : "not met");
   }
 }

@@ -435,8 +435,39 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
     }
   }
 
-  /** Reads a config file; the exception message names the offending key. */
+  /**
+   * Reads a config file with this process's environment overrides applied (see
+   * {@link #ENV_PREFIX}); the exception message names the offending key or variable.
+   */
   public static NodeConfig read(Path file) throws IOException {
+    return read(file, System.getenv());
+  }
+
+  /**
+   * Environment variables that override a key of the config file for one run: {@code MYCEL_}
+   * followed by the key's path in upper snake case, e.g. {@code MYCEL_API_LISTEN} for
+   * {@code api.listen} or {@code MYCEL_LIMITS_MAX_CONNECTIONS} for
+   * {@code limits.maxConnections}; a list takes comma-separated values
+   * ({@code MYCEL_SWARM_LISTEN=/ip4/0.0.0.0/tcp/4101,/ip6/::/tcp/4102}), an empty value an empty
+   * list. Any other {@code MYCEL_} variable but those in {@link #ENV_NOT_CONFIG} is refused.
+   */
+  public static final String ENV_PREFIX = "MYCEL_";
+
+  /** {@code MYCEL_} variables that are not config overrides. */
+  public static final java.util.Set<String> ENV_NOT_CONFIG = java.util.Set.of("MYCEL_HOME",
+      "MYCEL_JAVA_OPTS");
+
+  /** The defaults with {@code env}'s overrides applied, for a home without a config file. */
+  public static NodeConfig defaults(Map<String, String> env) throws IOException {
+    ObjectMapper mapper = mapper();
+    ObjectNode tree = mapper.valueToTree(defaults());
+    Path source = Path.of("(defaults)");
+    applyEnvironment(tree, env, source);
+    return bind(mapper, tree, source);
+  }
+
+  /** As {@link #read(Path)}, with the overrides of {@code env} instead of the process's. */
+  public static NodeConfig read(Path file, Map<String, String> env) throws IOException {
     try {
       ObjectMapper mapper = mapper();
       JsonNode tree = mapper.readTree(file.toFile());
@@ -461,7 +492,83 @@ public record NodeConfig(Swarm swarm, Limits limits, Storage storage, Gateway ga
         fillDefaults(object, "api", mapper.valueToTree(Api.defaults()));
         fillDefaults(object, "nat", mapper.valueToTree(Nat.defaults()));
         fillDefaults(object, "relay", mapper.valueToTree(Relay.defaults()));
+        applyEnvironment(object, env, file);
       }
+      return bind(mapper, tree, file);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new InvalidConfigException(file, "not valid JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  /**
+   * Sets each key that a {@code MYCEL_} variable of {@code env} names; refuses a variable that
+   * names no key or holds a value of the wrong kind.
+   */
+  private static void applyEnvironment(ObjectNode tree, Map<String, String> env, Path file)
+      throws InvalidConfigException {
+    Map<String, String> keys = new HashMap<>();
+    collectEnvNames(tree, "", keys);
+    for (var entry : new java.util.TreeMap<>(env).entrySet()) {
+      String name = entry.getKey();
+      if (!name.startsWith(ENV_PREFIX) || ENV_NOT_CONFIG.contains(name)) {
+        continue;
+      }
+      String key = keys.get(name);
+      if (key == null) {
+        throw new InvalidConfigException(file, "environment variable " + name
+            + " names no config key (they are MYCEL_ and the key in upper snake case, e.g. "
+            + "MYCEL_API_LISTEN for api.listen)");
+      }
+      String[] path = key.split("\\.");
+      ObjectNode parent = tree;
+      for (int i = 0; i < path.length - 1; i++) {
+        parent = (ObjectNode) parent.get(path[i]);
+      }
+      String leaf = path[path.length - 1];
+      JsonNode current = parent.get(leaf);
+      String value = entry.getValue().trim();
+      try {
+        if (current.isArray()) {
+          var list = parent.putArray(leaf);
+          for (String item : value.split(",")) {
+            if (!item.isBlank()) {
+              list.add(item.trim());
+            }
+          }
+        } else if (current.isBoolean()) {
+          if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException("must be true or false");
+          }
+          parent.put(leaf, Boolean.parseBoolean(value));
+        } else if (current.isNumber()) {
+          parent.put(leaf, Long.parseLong(value));
+        } else {
+          parent.put(leaf, value);
+        }
+      } catch (IllegalArgumentException e) {
+        throw new InvalidConfigException(file, "environment variable " + name + " (" + key
+            + "): bad value \"" + value + "\": "
+            + (e instanceof NumberFormatException ? "must be a whole number" : e.getMessage()));
+      }
+    }
+  }
+
+  private static void collectEnvNames(JsonNode node, String prefix, Map<String, String> names) {
+    node.fieldNames().forEachRemaining(field -> {
+      String key = prefix.isEmpty() ? field : prefix + "." + field;
+      JsonNode child = node.get(field);
+      if (child.isObject()) {
+        collectEnvNames(child, key, names);
+      } else {
+        names.put(ENV_PREFIX + key.replace(".", "_").replaceAll("([a-z0-9])([A-Z])", "$1_$2")
+            .toUpperCase(java.util.Locale.ROOT), key);
+      }
+    });
+  }
+
+  private static NodeConfig bind(ObjectMapper mapper, JsonNode tree, Path file)
+      throws IOException {
+    try {
       return mapper.treeToValue(tree, NodeConfig.class);
     } catch (UnrecognizedPropertyException e) {
       throw new InvalidConfigException(file, "unknown key \"" + path(e) + "\"");

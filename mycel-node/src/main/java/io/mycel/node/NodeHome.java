@@ -72,6 +72,7 @@ public final class NodeHome {
   }
 
   public NodeConfig loadConfig() throws IOException {
-    return Files.exists(configFile()) ? NodeConfig.read(configFile()) : NodeConfig.defaults();
+    return Files.exists(configFile()) ? NodeConfig.read(configFile())
+        : NodeConfig.defaults(System.getenv());
   }
 }

@@ -11,6 +11,7 @@ import io.mycel.content.unixfs.UnixfsExporter;
 import io.mycel.content.unixfs.UnixfsImporter;
 import io.mycel.core.cid.Cid;
 import io.mycel.core.crypto.Ed25519;
+import io.mycel.core.multicodec.Multicodec;
 import io.mycel.core.multihash.Multihash;
 import io.mycel.core.peer.PeerId;
 import io.mycel.net.ping.PingService;
@@ -52,7 +53,8 @@ class MultiProviderFetchTest {
 
   private Node start(Blockstore blocks, List<String> bootstrap) {
     NodeConfig base = NodeConfig.defaults().withListen(List.of(Devnet.LOOPBACK_ANY_PORT))
-        .withDiscovery(new NodeConfig.Discovery(false, NodeConfig.Discovery.DEFAULT_MDNS_INTERVAL_MS));
+        .withDiscovery(new NodeConfig.Discovery(false,
+            NodeConfig.Discovery.DEFAULT_MDNS_INTERVAL_MS));
     Node node = Node.start(Ed25519.generate(), base.withBootstrap(bootstrap), blocks);
     nodes.add(node);
     return node;
@@ -87,7 +89,7 @@ class MultiProviderFetchTest {
       MemoryBlockstore copy = new MemoryBlockstore();
       try (Stream<Multihash> keys = original.keys()) {
         for (Multihash key : keys.toList()) {
-          Cid cid = Cid.v1(io.mycel.core.multicodec.Multicodec.RAW, key);
+          Cid cid = Cid.v1(Multicodec.RAW, key);
           copy.put(new Block(cid, original.get(cid).orElseThrow()));
         }
       }

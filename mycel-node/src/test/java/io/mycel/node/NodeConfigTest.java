@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,6 +103,53 @@ class NodeConfigTest {
     assertThat(config.nat().autonatPrivateAddresses()).isTrue();
     assertThat(config.nat().autoRelay()).isEqualTo(NodeConfig.Nat.defaults().autoRelay());
     assertThat(config.nat().holePunching()).isEqualTo(NodeConfig.Nat.defaults().holePunching());
+  }
+
+  @Test
+  void environmentVariablesOverrideKeysForOneRun() throws Exception {
+    Path file = dir.resolve("config.json");
+    NodeConfig.defaults().write(file);
+    String before = Files.readString(file);
+
+    NodeConfig config = NodeConfig.read(file, Map.of(
+        "MYCEL_API_LISTEN", "/ip4/127.0.0.1/tcp/7171",
+        "MYCEL_SWARM_LISTEN", "/ip4/0.0.0.0/tcp/4201, /ip6/::/tcp/4202",
+        "MYCEL_LIMITS_MAX_CONNECTIONS", "99",
+        "MYCEL_DISCOVERY_MDNS", "false",
+        "MYCEL_HOME", "/elsewhere",
+        "PATH", "/usr/bin"));
+
+    assertThat(config.api().listen()).isEqualTo("/ip4/127.0.0.1/tcp/7171");
+    assertThat(config.swarm().listen()).containsExactly("/ip4/0.0.0.0/tcp/4201", "/ip6/::/tcp/4202");
+    assertThat(config.limits().maxConnections()).isEqualTo(99);
+    assertThat(config.discovery().mdns()).isFalse();
+    assertThat(Files.readString(file)).isEqualTo(before);
+  }
+
+  @Test
+  void environmentOverridesApplyToAHomeWithoutAConfigFile() throws Exception {
+    NodeConfig config = NodeConfig.defaults(Map.of("MYCEL_GATEWAY_LISTEN", ""));
+    assertThat(config.gateway().listen()).isEmpty();
+  }
+
+  @Test
+  void anEnvironmentVariableNamingNoKeyIsRefusedByName() throws Exception {
+    Path file = dir.resolve("config.json");
+    NodeConfig.defaults().write(file);
+    assertThatThrownBy(() -> NodeConfig.read(file, Map.of("MYCEL_API_LISTN", "/ip4/127.0.0.1/tcp/1")))
+        .hasMessageContaining("MYCEL_API_LISTN").hasMessageContaining("names no config key");
+  }
+
+  @Test
+  void aBadValueInAnEnvironmentVariableIsNamed() throws Exception {
+    Path file = dir.resolve("config.json");
+    NodeConfig.defaults().write(file);
+    assertThatThrownBy(() -> NodeConfig.read(file, Map.of("MYCEL_DISCOVERY_MDNS", "yes")))
+        .hasMessageContaining("MYCEL_DISCOVERY_MDNS").hasMessageContaining("true or false");
+    assertThatThrownBy(() -> NodeConfig.read(file, Map.of("MYCEL_LIMITS_MAX_CONNECTIONS", "many")))
+        .hasMessageContaining("MYCEL_LIMITS_MAX_CONNECTIONS").hasMessageContaining("whole number");
+    assertThatThrownBy(() -> NodeConfig.read(file, Map.of("MYCEL_LIMITS_MAX_CONNECTIONS", "0")))
+        .hasMessageContaining("limits.maxConnections: must be a positive number");
   }
 
   @Test

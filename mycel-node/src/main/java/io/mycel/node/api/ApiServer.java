@@ -201,7 +201,13 @@ public final class ApiServer implements AutoCloseable {
     return response;
   }
 
-  /** Stops listening, closes every connection and ends requests in progress. */
+  /** How long {@link #close()} lets requests in progress finish before it ends them. */
+  public static final java.time.Duration DRAIN_TIMEOUT = java.time.Duration.ofSeconds(10);
+
+  /**
+   * Stops listening, lets requests in progress finish (an add being written, a response being
+   * sent) for up to {@link #DRAIN_TIMEOUT}, then closes every connection and ends what is left.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -210,6 +216,15 @@ public final class ApiServer implements AutoCloseable {
     closed = true;
     if (serverChannel != null) {
       serverChannel.close().awaitUninterruptibly();
+    }
+    requests.shutdown();
+    try {
+      if (!requests.awaitTermination(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("API requests still running {} after the daemon began to stop; ending them",
+            DRAIN_TIMEOUT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     channels.close().awaitUninterruptibly();
     requests.shutdownNow();

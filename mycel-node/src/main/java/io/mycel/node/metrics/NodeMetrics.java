@@ -227,6 +227,7 @@ public final class NodeMetrics {
     if (gateway != null) {
       addGateway(metrics, gateway.stats());
     }
+    node.relayService().ifPresent(relay -> addRelay(metrics, relay));
     if (cache != null) {
       metrics.add(gauge("mycel_gateway_cache_blocks", "Unpinned blocks kept as the gateway's cache.",
           point(Labels.EMPTY, cache.blocks())));
@@ -243,6 +244,26 @@ public final class NodeMetrics {
           count(Labels.EMPTY, cache.evictedBytes())));
     }
     return new MetricSnapshots(metrics);
+  }
+
+  /** The hop side's reservations, circuits and meter: bytes relayed in all and per peer. */
+  private static void addRelay(List<MetricSnapshot> metrics,
+      io.mycel.net.relay.RelayService relay) {
+    io.mycel.net.relay.RelayMeter.Snapshot meter = relay.meter();
+    metrics.add(gauge("mycel_relay_reservations", "Relay reservations held by peers on this node.",
+        point(Labels.EMPTY, relay.reservationCount())));
+    metrics.add(gauge("mycel_relay_circuits", "Relayed circuits open through this node.",
+        point(Labels.EMPTY, relay.circuitCount())));
+    metrics.add(counter("mycel_relay_bytes", "Bytes relayed through this node, both directions "
+        + "of every circuit.", Unit.BYTES, count(Labels.EMPTY, meter.totalBytes())));
+    List<CounterDataPointSnapshot> perPeer = new ArrayList<>();
+    for (io.mycel.net.relay.RelayMeter.PeerUsage usage : meter.peers()) {
+      String peer = usage.peer().toString();
+      perPeer.add(count(Labels.of("peer", peer, "direction", "from_peer"), usage.bytesFromPeer()));
+      perPeer.add(count(Labels.of("peer", peer, "direction", "to_peer"), usage.bytesToPeer()));
+    }
+    metrics.add(counter("mycel_relay_peer_bytes", "Bytes relayed per peer: from it (it was the "
+        + "sender) and to it.", Unit.BYTES, perPeer.toArray(CounterDataPointSnapshot[]::new)));
   }
 
   private static void addGateway(List<MetricSnapshot> metrics, GatewayStats stats) {

@@ -76,6 +76,46 @@ class ApiServerTest {
     return api;
   }
 
+  @Test
+  void closingLetsARequestInProgressFinish() throws Exception {
+    java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    ApiServer draining = new ApiServer(ApiOptions.defaults());
+    draining.routes().add("POST", "/api/v0/slow", r -> {
+      entered.countDown();
+      release.await();
+      return ApiResponse.json(Map.of("written", true));
+    });
+    draining.start(new InetSocketAddress("127.0.0.1", 0));
+    var response = client.sendAsync(HttpRequest.newBuilder(URI.create(draining.url() + "/api/v0/slow"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+    URI at = URI.create(draining.url());
+    Thread closing = Thread.ofVirtual().start(draining::close);
+    // The listener goes first: a new connection is refused while the request in progress runs.
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    while (isListening(at) && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(isListening(at)).isFalse();
+    assertThat(closing.isAlive()).as("close() waits for the request in progress").isTrue();
+    release.countDown();
+    closing.join(java.time.Duration.ofSeconds(15));
+
+    HttpResponse<String> answered = response.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(answered.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(answered.body()).get("written").asBoolean()).isTrue();
+  }
+
+  private static boolean isListening(URI uri) {
+    try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
   private HttpResponse<String> get(String path, String... headers) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).GET();
     if (headers.length > 0) {

@@ -439,7 +439,7 @@ public final class KadDht implements Host.ConnectionListener, AutoCloseable {
   /**
    * Providers of {@code cid}, like {@link #findProviders(Cid)}, but the lookup ends as soon as
    * {@code enough} providers are known (here or from replies) rather than when the closest peers
-   * have all answered: a caller that needs one provider has it one reply after it is found.
+   * have all answered: a caller that needs one provider gets it as soon as a reply names one.
    *
    * @param enough how many providers the caller needs; positive
    */

@@ -167,12 +167,17 @@ class NatTopologyTest {
     assertThat(direct).isEqualTo("/ip4/" + topology.homes().get(1).routerWanIp() + "/tcp/4001");
     await("home B to see the direct connection", () -> homeB.call("connections " + homeA.peerId()).contains("direct"));
     await("the relayed connection to close after its grace period",
-        () -> !homeB.call("connections " + homeA.peerId()).contains("relayed"));
+        () -> !homeB.call("connections " + homeA.peerId()).contains("relayed")
+            && !homeA.call("connections " + homeB.peerId()).contains("relayed"));
     long before = Long.parseLong(relay.call("relayed-bytes"));
     assertThat(homeB.call("echo " + homeA.peerId() + " 1048576")).isEqualTo("direct");
     String cid = homeA.call("put 65536 43");
     assertThat(homeB.call("fetch " + cid + " " + homeA.peerId())).isEqualTo("65536 direct");
-    assertThat(Long.parseLong(relay.call("relayed-bytes"))).isEqualTo(before);
+    // None of the 1 MiB echo nor the 64 KiB block crosses the relay; at most the last frames of
+    // the closed circuit (a Yamux go-away, a Noise-sealed close) may still arrive there.
+    assertThat(Long.parseLong(relay.call("relayed-bytes")) - before)
+        .as("bytes through the relay while 1.06 MiB moved between the homes")
+        .isLessThan(1024);
   }
 
   @Test

@@ -30,7 +30,7 @@ class DhtSimulationTest {
                     .withLatency(Duration.ofMillis(2), Duration.ofMillis(10),
                         SimConfig.LatencyModel.PER_PAIR)
                     .withUnreachableDialTimeout(Duration.ofMillis(300)))
-            .withKad(KadConfig.DEFAULT.withQueryTimeout(Duration.ofMillis(500)))
+            .withKad(KadConfig.DEFAULT.withQueryTimeout(Duration.ofSeconds(1)))
             .withContent(20, 50)
             .withLookups(100, 20)
             .withChurn(0.2);
