@@ -21,7 +21,8 @@ def slugs(path):
     for line in f:
       m = re.match(r"#+\s+(.*)", line)
       if m:
-        out.add(re.sub(r"[^\w\- ]", "", m.group(1).strip().lower()).replace(" ", "-"))
+        text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", m.group(1).strip())  # a link: its text
+        out.add(re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-"))
   return out
 
 
