@@ -8,6 +8,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "mycel",
     mixinStandardHelpOptions = true,
+    // --help and --version on every command and subcommand, e.g. `mycel site publish --help`.
+    scope = CommandLine.ScopeType.INHERIT,
     versionProvider = Main.VersionProvider.class,
     description = {
       "Mycel, the people's cloud: share disk, CPU and bandwidth; host, store and deliver content peer to peer.",

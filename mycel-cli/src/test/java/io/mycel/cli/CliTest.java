@@ -47,6 +47,18 @@ class CliTest {
   }
 
   @Test
+  void everyCommandAndSubcommandTakesHelp() {
+    for (List<String> command : List.of(List.of("init"), List.of("add"), List.of("site", "publish"),
+        List.of("net", "status"), List.of("pin", "add"), List.of("devnet"))) {
+      List<String> args = new java.util.ArrayList<>(command);
+      args.add("--help");
+      Result r = run(args.toArray(String[]::new));
+      assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.err()).isZero();
+      assertThat(r.out()).contains("Usage: mycel " + String.join(" ", command));
+    }
+  }
+
+  @Test
   void versionNamesTheRelease() {
     Result r = run("--version");
     assertThat(r.exitCode()).isZero();
