@@ -54,6 +54,11 @@ public final class NetworkBlockstore implements Blockstore {
 
   /** How long the session's peers get to deliver a block before the DHT is asked for providers. */
   static final Duration PROVIDER_SEARCH_DELAY = Duration.ofSeconds(1);
+  /**
+   * Providers a blocked read waits for before it starts fetching: the DHT lookup ends when this
+   * many are known (the background search still collects the rest for the session).
+   */
+  static final int PROVIDERS_TO_START = 3;
   /** How long a peer's round trip may take to measure; a peer slower than this counts as this. */
   static final Duration PING_WAIT = Duration.ofSeconds(1);
   /**
@@ -118,7 +123,7 @@ public final class NetworkBlockstore implements Blockstore {
           want = null;
         }
       }
-      List<ProviderStore.Provider> providers = node.dht().findProviders(cid)
+      List<ProviderStore.Provider> providers = node.dht().findProviders(cid, PROVIDERS_TO_START)
           .get(remaining(deadline), TimeUnit.NANOSECONDS).stream()
           .filter(p -> !p.peer().equals(node.peerId()))
           .toList();
@@ -131,6 +136,11 @@ public final class NetworkBlockstore implements Blockstore {
       // Blocks below a root are seldom announced: one that a fetched node links to is waited
       // for from the session's peers, which serve the rest of its DAG.
       addProviders(s, providers, deadline);
+      // The lookup stopped at the first few providers; the others join the session as the
+      // whole lookup finds them.
+      if (providers.size() >= PROVIDERS_TO_START) {
+        searchProvidersInBackground(s, cid);
+      }
       if (want == null) {
         want = s.get(cid);
       }

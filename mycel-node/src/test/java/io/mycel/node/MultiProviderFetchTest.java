@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * distance.)
  */
 class MultiProviderFetchTest {
-  private static final Duration FAR = Duration.ofMillis(150);
+  private static final Duration FAR = Duration.ofMillis(250);
   private static final int CHUNK = 16 * 1024;
   private static final int FILE_BYTES = 48 * CHUNK;
 
