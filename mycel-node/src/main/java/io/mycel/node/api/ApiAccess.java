@@ -15,8 +15,10 @@ import java.util.Set;
  *       {@code Sec-Fetch-Site: cross-site} or {@code same-site}, is refused with 403;</li>
  *   <li>on a loopback address, a request whose {@code Host} is not a loopback name
  *       ({@code localhost}, {@code 127.0.0.1}, {@code [::1]}) is refused with 403;</li>
- *   <li>with a token configured, a request without {@code Authorization: Bearer TOKEN} is
- *       refused with 401.</li>
+ *   <li>with a token configured, a request to an API route ({@code /api/…}) or to
+ *       {@code /metrics} without {@code Authorization: Bearer TOKEN} is refused with 401; the
+ *       dashboard's own files (the same on every node, no data in them) are served without it,
+ *       and the page asks for the token.</li>
  * </ul>
  * Mutations are POST-only (see {@link ApiRoutes}), so plain links and images cannot change the
  * node either.
@@ -57,7 +59,7 @@ final class ApiAccess {
       throw new ApiException(403, "the API refuses requests from origin '" + origin
           + "'; only pages it serves itself may call it");
     }
-    if (token != null) {
+    if (token != null && needsToken(request.path())) {
       String authorization = request.header("Authorization");
       if (authorization == null) {
         throw new ApiException(401, "the API requires a token: send 'Authorization: Bearer "
@@ -70,6 +72,12 @@ final class ApiAccess {
             + "config.json");
       }
     }
+  }
+
+  /** API routes and metrics carry the node's data and actions; the dashboard's files do not. */
+  private static boolean needsToken(String path) {
+    return path.startsWith(ApiServer.PREFIX) || path.equals("/api") || path.startsWith("/api/")
+        || path.equals("/metrics");
   }
 
   /** Whether {@code origin} is the API's own origin as the client reached it. */

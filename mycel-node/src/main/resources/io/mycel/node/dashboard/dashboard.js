@@ -20,9 +20,36 @@
 
   var $ = function (id) { return document.getElementById(id); };
 
+  // A node whose API is not on loopback requires its api.token; the page asks for it once and
+  // keeps it for this tab only.
+  var TOKEN_KEY = 'mycel.api.token';
+
+  function token() {
+    try { return window.sessionStorage.getItem(TOKEN_KEY); } catch (e) { return null; }
+  }
+
+  function askForToken(message) {
+    var box = $('token-form');
+    if (!box) { return; }
+    box.hidden = false;
+    $('token-message').textContent = message;
+  }
+
+  if ($('token-form')) {
+    $('token-form').addEventListener('submit', function (event) {
+      event.preventDefault();
+      try { window.sessionStorage.setItem(TOKEN_KEY, $('token-input').value.trim()); } catch (e) { /* private mode */ }
+      $('token-form').hidden = true;
+      refresh();
+    });
+  }
+
   function call(path, options) {
     options = options || {};
     var init = { method: options.method || 'GET', headers: {} };
+    if (token()) {
+      init.headers['Authorization'] = 'Bearer ' + token();
+    }
     if (options.form) {
       init.body = options.form;
     } else if (options.body) {
@@ -43,6 +70,9 @@
           var failure = new Error(body.error);
           failure.status = body.code;
           throw failure;
+        }
+        if (response.status === 401) {
+          askForToken(body && body.error || 'This node\'s API requires its token.');
         }
         if (!response.ok) {
           var message = body && (body.message || body.error || body.Message) || response.statusText;

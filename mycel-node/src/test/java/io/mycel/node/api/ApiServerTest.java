@@ -296,6 +296,17 @@ class ApiServerTest {
   }
 
   @Test
+  void withATokenThePagesFilesAreServedButMetricsAreNot() throws Exception {
+    try (ApiServer guarded = started(ApiOptions.withToken(TOKEN))) {
+      base = guarded.url();
+      assertThat(get("/webui/").statusCode()).isEqualTo(200);
+      assertThat(get("/metrics").statusCode()).isEqualTo(401);
+      assertThat(get("/metrics", "Authorization", "Bearer " + TOKEN).statusCode()).isEqualTo(200);
+      assertThat(get("/webui/", "Origin", "http://evil.example").statusCode()).isEqualTo(403);
+    }
+  }
+
+  @Test
   void withATokenAWrongTokenIs401() throws Exception {
     try (ApiServer guarded = started(ApiOptions.withToken(TOKEN))) {
       base = guarded.url();

@@ -133,4 +133,28 @@ class DashboardBrowserTest {
     assertThat(greeting.getText()).isEqualTo("Hello from Mycel");
     screenshot("site-through-peer.png");
   }
+
+  @Test
+  void aNodeWithAnApiTokenAsksForItAndThenShowsItself() throws Exception {
+    String token = "a-long-enough-dashboard-token";
+    NodeHome home = new NodeHome(dir.resolve("guarded"));
+    NodeConfig config = NodeConfig.defaults().withListen(List.of("/ip4/127.0.0.1/tcp/0"))
+        .withGateway("").withDiscovery(NO_MDNS)
+        .withApi(new NodeConfig.Api("/ip4/127.0.0.1/tcp/0", token));
+    home.init(config);
+    Daemon node = Daemon.start(home, config);
+    daemons.add(node);
+
+    browser.get(node.apiUrl() + "/");
+    WebElement form = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("token-form")));
+    assertThat(browser.findElement(By.id("token-message")).getText()).contains("token");
+    assertThat(browser.findElement(By.id("peer-id")).getText()).isNotEqualTo(node.node().peerId().toString());
+
+    browser.findElement(By.id("token-input")).sendKeys(token);
+    browser.findElement(By.id("token-button")).click();
+
+    waiting().until(ExpectedConditions.textToBe(By.id("peer-id"), node.node().peerId().toString()));
+    waiting().until(ExpectedConditions.invisibilityOf(form));
+    screenshot("token.png");
+  }
 }
