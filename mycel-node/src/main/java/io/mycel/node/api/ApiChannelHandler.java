@@ -163,7 +163,7 @@ final class ApiChannelHandler extends ChannelInboundHandlerAdapter {
       if (head) {
         last = channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
       } else {
-        ResponseBodyStream out = new ResponseBodyStream(channel, server.options().chunkBytes());
+        io.mycel.node.gateway.HttpBodyOutputStream out = new io.mycel.node.gateway.HttpBodyOutputStream(channel, server.options().chunkBytes());
         try {
           response.stream().writeTo(out);
           if (response.length() >= 0 && out.bytesWritten() != response.length()) {

@@ -13,16 +13,17 @@ import java.io.OutputStream;
  * A response body written from a virtual thread as HTTP chunks of a fixed size. Back-pressure:
  * when the channel's outbound buffer passes its high-water mark, the writer waits until its last
  * chunk has gone out, so a slow client holds at most one buffer's worth of a large body in memory
- * and no blocking read ever runs on the event loop.
+ * and no blocking read ever runs on the event loop. The gateway and the HTTP API both send their
+ * streamed bodies with it.
  */
-final class HttpBodyOutputStream extends OutputStream {
+public final class HttpBodyOutputStream extends OutputStream {
   private final Channel channel;
   private final byte[] buffer;
   private int filled;
   private long written;
   private boolean finished;
 
-  HttpBodyOutputStream(Channel channel, int chunkBytes) {
+  public HttpBodyOutputStream(Channel channel, int chunkBytes) {
     this.channel = channel;
     this.buffer = new byte[chunkBytes];
   }
@@ -57,18 +58,18 @@ final class HttpBodyOutputStream extends OutputStream {
     }
   }
 
-  long bytesWritten() {
+  public long bytesWritten() {
     return written + filled;
   }
 
   /** Sends the rest and the end of the body; returns the future of that last write. */
-  ChannelFuture finish() throws IOException {
+  public ChannelFuture finish() throws IOException {
     flush();
     finished = true;
     return channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
   }
 
-  boolean finished() {
+  public boolean finished() {
     return finished;
   }
 
