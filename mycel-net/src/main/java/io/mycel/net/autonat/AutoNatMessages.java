@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.mycel.core.multiaddr.Multiaddr;
 import io.mycel.core.peer.PeerId;
-import io.mycel.core.varint.Varint;
 import io.mycel.net.ConnectionClosedException;
 import io.mycel.net.ProtocolViolationException;
 import io.mycel.net.autonat.pb.AutoNatProtos.Message;
@@ -205,12 +204,7 @@ public final class AutoNatMessages {
 
   /** Writes {@code message} with its length prefix and flushes. */
   public static void write(OutputStream out, byte[] message) throws IOException {
-    byte[] prefix = Varint.encode(message.length);
-    byte[] framed = new byte[prefix.length + message.length];
-    System.arraycopy(prefix, 0, framed, 0, prefix.length);
-    System.arraycopy(message, 0, framed, prefix.length, message.length);
-    out.write(framed);
-    out.flush();
+    io.mycel.net.LengthPrefixed.write(out, message);
   }
 
   /**
@@ -221,31 +215,6 @@ public final class AutoNatMessages {
    * @throws ConnectionClosedException if the stream ends before the message starts
    */
   public static byte[] read(InputStream in, int maxSize) throws IOException {
-    long length = 0;
-    for (int i = 0; ; i++) {
-      if (i == Varint.MAX_BYTES) {
-        throw new ProtocolViolationException("AutoNAT length prefix is too long");
-      }
-      int b = in.read();
-      if (b < 0) {
-        if (i == 0) {
-          throw new ConnectionClosedException("stream ended before the AutoNAT message");
-        }
-        throw new ProtocolViolationException("stream ended inside the AutoNAT length prefix");
-      }
-      length |= (long) (b & 0x7F) << (7 * i);
-      if (length > maxSize) {
-        throw new ProtocolViolationException("AutoNAT message exceeds the " + maxSize + "-byte limit");
-      }
-      if ((b & 0x80) == 0) {
-        break;
-      }
-    }
-    byte[] message = in.readNBytes((int) length);
-    if (message.length < length) {
-      throw new ProtocolViolationException(
-          "stream ended inside the AutoNAT message after " + message.length + " of " + length + " bytes");
-    }
-    return message;
+    return io.mycel.net.LengthPrefixed.read(in, maxSize, "AutoNAT");
   }
 }

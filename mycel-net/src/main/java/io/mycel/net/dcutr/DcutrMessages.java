@@ -3,7 +3,6 @@ package io.mycel.net.dcutr;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.mycel.core.multiaddr.Multiaddr;
-import io.mycel.core.varint.Varint;
 import io.mycel.net.ConnectionClosedException;
 import io.mycel.net.ProtocolViolationException;
 import io.mycel.net.dcutr.pb.HolePunchProtos.HolePunch;
@@ -88,13 +87,7 @@ public final class DcutrMessages {
 
   /** Writes one length-prefixed message and flushes. */
   public static void write(OutputStream out, Message message) throws IOException {
-    byte[] body = encode(message);
-    byte[] prefix = Varint.encode(body.length);
-    byte[] framed = new byte[prefix.length + body.length];
-    System.arraycopy(prefix, 0, framed, 0, prefix.length);
-    System.arraycopy(body, 0, framed, prefix.length, body.length);
-    out.write(framed);
-    out.flush();
+    io.mycel.net.LengthPrefixed.write(out, encode(message));
   }
 
   /**
@@ -105,31 +98,6 @@ public final class DcutrMessages {
    * @throws ConnectionClosedException if the stream ends before a message starts
    */
   public static Message read(InputStream in) throws IOException {
-    long length = 0;
-    for (int i = 0; ; i++) {
-      if (i == Varint.MAX_BYTES) {
-        throw new ProtocolViolationException("DCUtR length prefix is too long");
-      }
-      int b = in.read();
-      if (b < 0) {
-        if (i == 0) {
-          throw new ConnectionClosedException("stream ended before the DCUtR message");
-        }
-        throw new ProtocolViolationException("stream ended inside the DCUtR length prefix");
-      }
-      length |= (long) (b & 0x7F) << (7 * i);
-      if (length > MAX_MESSAGE_SIZE) {
-        throw new ProtocolViolationException("DCUtR message exceeds the " + MAX_MESSAGE_SIZE + "-byte limit");
-      }
-      if ((b & 0x80) == 0) {
-        break;
-      }
-    }
-    byte[] body = in.readNBytes((int) length);
-    if (body.length < length) {
-      throw new ProtocolViolationException(
-          "stream ended inside the DCUtR message after " + body.length + " of " + length + " bytes");
-    }
-    return decode(body);
+    return decode(io.mycel.net.LengthPrefixed.read(in, MAX_MESSAGE_SIZE, "DCUtR"));
   }
 }

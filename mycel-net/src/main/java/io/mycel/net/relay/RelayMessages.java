@@ -1,8 +1,6 @@
 package io.mycel.net.relay;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.mycel.core.varint.Varint;
-import io.mycel.net.ConnectionClosedException;
 import io.mycel.net.ProtocolViolationException;
 import io.mycel.net.relay.pb.CircuitProtos.HopMessage;
 import io.mycel.net.relay.pb.CircuitProtos.StopMessage;
@@ -59,41 +57,10 @@ public final class RelayMessages {
   }
 
   static void writeFramed(OutputStream out, byte[] message) throws IOException {
-    byte[] prefix = Varint.encode(message.length);
-    byte[] framed = new byte[prefix.length + message.length];
-    System.arraycopy(prefix, 0, framed, 0, prefix.length);
-    System.arraycopy(message, 0, framed, prefix.length, message.length);
-    out.write(framed);
-    out.flush();
+    io.mycel.net.LengthPrefixed.write(out, message);
   }
 
   private static byte[] readFramed(InputStream in, int maxSize, String what) throws IOException {
-    long length = 0;
-    for (int i = 0; ; i++) {
-      if (i == Varint.MAX_BYTES) {
-        throw new ProtocolViolationException(what + " message length prefix is too long");
-      }
-      int b = in.read();
-      if (b < 0) {
-        if (i == 0) {
-          throw new ConnectionClosedException("stream ended before the " + what + " message");
-        }
-        throw new ProtocolViolationException("stream ended inside the " + what + " length prefix");
-      }
-      length |= (long) (b & 0x7F) << (7 * i);
-      if (length > maxSize) {
-        throw new ProtocolViolationException(
-            what + " message exceeds the " + maxSize + "-byte limit");
-      }
-      if ((b & 0x80) == 0) {
-        break;
-      }
-    }
-    byte[] message = in.readNBytes((int) length);
-    if (message.length < length) {
-      throw new ProtocolViolationException("stream ended inside the " + what + " message after "
-          + message.length + " of " + length + " bytes");
-    }
-    return message;
+    return io.mycel.net.LengthPrefixed.read(in, maxSize, what);
   }
 }
