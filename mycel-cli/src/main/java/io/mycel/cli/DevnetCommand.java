@@ -22,9 +22,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "devnet",
     description = {
-      "Run a local network of N full nodes in this process, each with its own home DIR/node-i,",
-      "its swarm, gateway and API (dashboard) on free 127.0.0.1 ports; nodes 2..N join through",
-      "node 1. Other commands drive node i with MYCEL_HOME=DIR/node-i. Runs until stopped (Ctrl-C)."
+      "Run a local network of N full nodes in this process.",
+      "Each has its own home DIR/node-i and its swarm, gateway and API (dashboard)",
+      "on free 127.0.0.1 ports; nodes 2..N join through node 1. Other commands",
+      "drive node i with MYCEL_HOME=DIR/node-i. Runs until stopped (Ctrl-C)."
     })
 final class DevnetCommand implements Callable<Integer> {
   static final int DEFAULT_NODES = 3;

@@ -36,10 +36,11 @@ final class SiteCommand {
       "the name is kept in this home only for now; the daemon announces it in the DHT when it starts";
 
   @Command(name = "publish", description = {
-      "Add a folder, pin it and point the site's own IPNS name (key site-NAME) at it; print its URLs.",
-      "Publishing again under the same name moves the name to the new version.",
-      "Without a running daemon, joins the DHT through the bootstrap peers of config.json;",
-      "with none reachable the record is kept here and the daemon announces it when it starts."})
+      "Add a folder, pin it and point the site's own IPNS name (key site-NAME) at it.",
+      "Prints the site's URLs. Publishing again under the same name moves the name",
+      "to the new version. Without a running daemon it joins the DHT through the",
+      "configured bootstrap peers; with none reachable the record is kept here and",
+      "the daemon announces it when it starts."})
   static final class Publish implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin HomeOption homeOption;
@@ -127,8 +128,9 @@ final class SiteCommand {
   }
 
   @Command(name = "rm", description = {
-      "Forget a site and unpin its content; its key is kept (publishing the name again gives the same",
-      "address) unless --remove-key. The last record stays valid in the network until it expires."})
+      "Forget a site and unpin its content.",
+      "Its key is kept (publishing the name again gives the same address) unless",
+      "--remove-key. The last record stays valid in the network until it expires."})
   static final class Rm implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin HomeOption homeOption;
