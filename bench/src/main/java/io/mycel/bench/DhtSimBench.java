@@ -69,6 +69,8 @@ public final class DhtSimBench {
         case "--query-timeout-ms" ->
             kad = kad.withQueryTimeout(Duration.ofMillis(Long.parseLong(v)));
         case "--alpha" -> kad = kad.withAlpha(Integer.parseInt(v));
+        case "--lookup-peer-timeout-ms" ->
+            kad = kad.withLookupPeerTimeout(Duration.ofMillis(Long.parseLong(v)));
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -88,6 +90,7 @@ public final class DhtSimBench {
     all.put("k", kad.k());
     all.put("alpha", kad.alpha());
     all.put("queryTimeoutMs", kad.queryTimeout().toMillis());
+    all.put("lookupPeerTimeoutMs", kad.lookupPeerTimeout().toMillis());
     all.put("handshakeRoundTrips", network.handshakeRoundTrips());
     all.put("unreachableDialTimeoutMs", network.unreachableDialTimeout().toMillis());
     all.put("processors", Runtime.getRuntime().availableProcessors());

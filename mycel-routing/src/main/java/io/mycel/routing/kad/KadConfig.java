@@ -18,6 +18,11 @@ import java.util.Objects;
  * @param maxProvidersPerKey provider records kept per key
  * @param maxRecords value records kept
  * @param clientMode whether to stay out of other peers' routing tables (no protocol registered)
+ * @param lookupPeerTimeout how long a lookup waits for one peer before it goes on without it:
+ *     the peer then frees its place among the {@code alpha} requests in flight and no longer
+ *     holds up the end of the lookup once {@code k} closer or farther peers have answered; a
+ *     reply that still comes while the lookup runs is used, and the peer counts as failed (and
+ *     leaves the routing table) only when {@code queryTimeout} ends its request
  */
 public record KadConfig(
     int k,
@@ -30,7 +35,8 @@ public record KadConfig(
     Duration providerTtl,
     int maxProvidersPerKey,
     int maxRecords,
-    boolean clientMode) {
+    boolean clientMode,
+    Duration lookupPeerTimeout) {
 
   public static final int DEFAULT_K = 20;
   /**
@@ -43,6 +49,12 @@ public record KadConfig(
   public static final int DEFAULT_MAX_PEERS_PER_REPLY = DEFAULT_K;
   public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_LOOKUP_TIMEOUT = Duration.ofMinutes(1);
+  /**
+   * A lookup's patience with one peer: a new connection and one request take at most 1.2 s on
+   * 20-200 ms links, while a peer that has left holds a whole lookup for the dial or query
+   * timeout (docs/benchmarks.md, DHT at scale).
+   */
+  public static final Duration DEFAULT_LOOKUP_PEER_TIMEOUT = Duration.ofSeconds(2);
   public static final int DEFAULT_MAX_QUERIES_PER_LOOKUP = 10 * DEFAULT_K;
   /** The spec's provider record expiry. */
   public static final Duration DEFAULT_PROVIDER_TTL = Duration.ofHours(48);
@@ -61,7 +73,8 @@ public record KadConfig(
           DEFAULT_PROVIDER_TTL,
           DEFAULT_MAX_PROVIDERS_PER_KEY,
           DEFAULT_MAX_RECORDS,
-          false);
+          false,
+          DEFAULT_LOOKUP_PEER_TIMEOUT);
 
   public KadConfig {
     positive("k", k);
@@ -74,27 +87,40 @@ public record KadConfig(
     Objects.requireNonNull(queryTimeout, "queryTimeout");
     Objects.requireNonNull(lookupTimeout, "lookupTimeout");
     Objects.requireNonNull(providerTtl, "providerTtl");
+    Objects.requireNonNull(lookupPeerTimeout, "lookupPeerTimeout");
+    if (lookupPeerTimeout.isNegative() || lookupPeerTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          "lookupPeerTimeout must be positive: " + lookupPeerTimeout);
+    }
   }
 
   public KadConfig withClientMode(boolean client) {
     return new KadConfig(k, alpha, maxMessageSize, maxPeersPerReply, queryTimeout, lookupTimeout,
-        maxQueriesPerLookup, providerTtl, maxProvidersPerKey, maxRecords, client);
+        maxQueriesPerLookup, providerTtl, maxProvidersPerKey, maxRecords, client,
+        lookupPeerTimeout);
   }
 
   public KadConfig withQueryTimeout(Duration timeout) {
     return new KadConfig(k, alpha, maxMessageSize, maxPeersPerReply, timeout, lookupTimeout,
-        maxQueriesPerLookup, providerTtl, maxProvidersPerKey, maxRecords, clientMode);
+        maxQueriesPerLookup, providerTtl, maxProvidersPerKey, maxRecords, clientMode,
+        lookupPeerTimeout);
   }
 
   public KadConfig withAlpha(int newAlpha) {
     return new KadConfig(k, newAlpha, maxMessageSize, maxPeersPerReply, queryTimeout,
         lookupTimeout, maxQueriesPerLookup, providerTtl, maxProvidersPerKey, maxRecords,
-        clientMode);
+        clientMode, lookupPeerTimeout);
   }
 
   public KadConfig withMaxMessageSize(int size) {
     return new KadConfig(k, alpha, size, maxPeersPerReply, queryTimeout, lookupTimeout,
-        maxQueriesPerLookup, providerTtl, maxProvidersPerKey, maxRecords, clientMode);
+        maxQueriesPerLookup, providerTtl, maxProvidersPerKey, maxRecords, clientMode,
+        lookupPeerTimeout);
+  }
+
+  public KadConfig withLookupPeerTimeout(Duration timeout) {
+    return new KadConfig(k, alpha, maxMessageSize, maxPeersPerReply, queryTimeout, lookupTimeout,
+        maxQueriesPerLookup, providerTtl, maxProvidersPerKey, maxRecords, clientMode, timeout);
   }
 
   private static void positive(String name, int value) {

@@ -560,6 +560,8 @@ public final class KadDht implements Host.ConnectionListener, AutoCloseable {
   private enum State {
     WAITING,
     QUERYING,
+    /** Queried, not answered within the lookup's patience; its request still runs. */
+    SLOW,
     SUCCEEDED,
     FAILED
   }
@@ -569,7 +571,10 @@ public final class KadDht implements Host.ConnectionListener, AutoCloseable {
   /**
    * The iterative lookup of the spec: queries the closest known peers, {@code alpha} at a time,
    * and stops once the {@code k} closest peers seen have all answered, or when the query budget
-   * or the lookup deadline is spent, or as soon as {@code done} holds after a reply.
+   * or the lookup deadline is spent, or as soon as {@code done} holds after a reply. A peer that
+   * has not answered within {@link KadConfig#lookupPeerTimeout()} is set aside as slow: it frees
+   * its request slot and, once {@code k} other peers closest to the key have answered, no longer
+   * delays the end; a reply it still sends while the lookup runs is used like any other.
    */
   private List<PeerId> lookup(byte[] key, MessageType type, BiConsumer<PeerId, Message> onReply,
       BooleanSupplier done) throws InterruptedException {
@@ -592,12 +597,19 @@ public final class KadDht implements Host.ConnectionListener, AutoCloseable {
         Message.newBuilder().setType(type).setKey(ByteString.copyFrom(key)).build();
     BlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
     long deadline = System.nanoTime() + config.lookupTimeout().toNanos();
+    long patience = config.lookupPeerTimeout().toNanos();
+    Map<PeerId, Long> started = new HashMap<>();
     int inFlight = 0;
+    int slow = 0;
     int queried = 0;
     while (true) {
       List<PeerId> closest =
-          candidates.stream().filter(p -> states.get(p) != State.FAILED).limit(config.k()).toList();
-      if (closest.stream().allMatch(p -> states.get(p) == State.SUCCEEDED)) {
+          candidates.stream()
+              .filter(p -> states.get(p) != State.FAILED && states.get(p) != State.SLOW)
+              .limit(config.k())
+              .toList();
+      if (closest.stream().allMatch(p -> states.get(p) == State.SUCCEEDED)
+          && (slow == 0 || closest.size() >= config.k())) {
         break;
       }
       for (PeerId peer : closest) {
@@ -606,6 +618,7 @@ public final class KadDht implements Host.ConnectionListener, AutoCloseable {
         }
         if (states.get(peer) == State.WAITING) {
           states.put(peer, State.QUERYING);
+          started.put(peer, System.nanoTime());
           inFlight++;
           queried++;
           Thread.ofVirtual()
@@ -615,25 +628,49 @@ public final class KadDht implements Host.ConnectionListener, AutoCloseable {
                     try {
                       replies.add(new Reply(peer, request(peer, request, true), null));
                     } catch (Exception e) {
+                      log.debug("kad query to {} failed: {}", peer, e.toString());
+                      // Here rather than in the loop, so that a peer failing after the lookup
+                      // ended leaves the routing table too.
+                      table.remove(peer);
                       replies.add(new Reply(peer, null, e));
                     }
                   });
         }
       }
-      if (inFlight == 0) {
+      if (inFlight == 0 && slow == 0) {
         log.debug("lookup of {} stopped after {} queries: budget spent", target, queried);
         break;
       }
-      Reply reply = replies.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-      if (reply == null) {
-        log.debug("lookup of {} timed out after {} queries", target, queried);
-        break;
+      long wakeUp = deadline;
+      for (long since : started.values()) {
+        wakeUp = Math.min(wakeUp, since + patience);
       }
-      inFlight--;
+      Reply reply = replies.poll(wakeUp - System.nanoTime(), TimeUnit.NANOSECONDS);
+      if (reply == null) {
+        long now = System.nanoTime();
+        if (now - deadline >= 0) {
+          log.debug("lookup of {} timed out after {} queries", target, queried);
+          break;
+        }
+        for (var it = started.entrySet().iterator(); it.hasNext(); ) {
+          var entry = it.next();
+          if (now - entry.getValue() >= patience) {
+            it.remove();
+            states.put(entry.getKey(), State.SLOW);
+            inFlight--;
+            slow++;
+          }
+        }
+        continue;
+      }
+      if (states.get(reply.peer) == State.SLOW) {
+        slow--;
+      } else {
+        started.remove(reply.peer);
+        inFlight--;
+      }
       if (reply.error != null) {
-        log.debug("kad query to {} failed: {}", reply.peer, reply.error.toString());
         states.put(reply.peer, State.FAILED);
-        table.remove(reply.peer);
         continue;
       }
       states.put(reply.peer, State.SUCCEEDED);

@@ -151,7 +151,8 @@ public final class DhtSimulation {
     KadConfig scaledKad() {
       return new KadConfig(kad.k(), kad.alpha(), kad.maxMessageSize(), kad.maxPeersPerReply(),
           scale(kad.queryTimeout()), scale(kad.lookupTimeout()), kad.maxQueriesPerLookup(),
-          kad.providerTtl(), kad.maxProvidersPerKey(), kad.maxRecords(), kad.clientMode());
+          kad.providerTtl(), kad.maxProvidersPerKey(), kad.maxRecords(), kad.clientMode(),
+          scale(kad.lookupPeerTimeout()));
     }
 
     Duration scale(Duration d) {
