@@ -89,7 +89,7 @@ class DaemonApiTest {
         Node dialing = Node.start(Ed25519.generate(), base)) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (reserving.relayClient().circuitAddresses().isEmpty() && System.nanoTime() < deadline) {
-        Thread.sleep(20);
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
       }
       var relayed = dialing.host().dial(reserving.relayClient().circuitAddresses().get(0)
           .withPeerId(reserving.peerId())).get(10, TimeUnit.SECONDS);
