@@ -272,12 +272,7 @@ public final class Daemon implements AutoCloseable {
     if (gatewayAddress == null) {
       return null;
     }
-    java.net.InetAddress address = gatewayAddress.getAddress();
-    String host = address.isAnyLocalAddress()
-        ? (address instanceof java.net.Inet6Address ? "[::1]" : "127.0.0.1")
-        : address instanceof java.net.Inet6Address ? "[" + address.getHostAddress() + "]"
-        : address.getHostAddress();
-    return "http://" + host + ":" + gatewayAddress.getPort();
+    return HttpUrls.base(gatewayAddress);
   }
 
   /**

@@ -20,7 +20,6 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
@@ -138,12 +137,7 @@ public final class ApiServer implements AutoCloseable {
     if (at == null) {
       return null;
     }
-    String host = at.getAddress() instanceof Inet6Address
-        ? "[" + at.getAddress().getHostAddress() + "]" : at.getAddress().getHostAddress();
-    if (at.getAddress().isAnyLocalAddress()) {
-      host = at.getAddress() instanceof Inet6Address ? "[::1]" : "127.0.0.1";
-    }
-    return "http://" + host + ":" + at.getPort();
+    return io.mycel.node.HttpUrls.base(at);
   }
 
   /** Every registered route. */

@@ -1,6 +1,5 @@
 package io.mycel.node.site;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 
@@ -31,14 +30,8 @@ public record SiteUrls(String gateway, String subdomain, String path) {
     if (gatewayAddress == null) {
       return new SiteUrls("", "", path);
     }
-    InetAddress ip = gatewayAddress.getAddress();
-    String host = ip == null ? gatewayAddress.getHostString()
-        : ip.isAnyLocalAddress() ? "127.0.0.1" : ip.getHostAddress();
-    if (host.contains(":")) {
-      host = "[" + host + "]";
-    }
     int port = gatewayAddress.getPort();
-    String gateway = "http://" + host + ":" + port + path + "/";
+    String gateway = io.mycel.node.HttpUrls.base(gatewayAddress) + path + "/";
     String subdomain = subdomainHost.isEmpty() ? ""
         : "http://" + site.ipnsName() + ".ipns." + subdomainHost + ":" + port + "/";
     return new SiteUrls(gateway, subdomain, path);
