@@ -84,6 +84,8 @@ public final class BlockCache implements AutoCloseable {
   private final long quotaBytes;
   private final Path indexFile;
   private final Object lock = new Object();
+  /** Held while the index file is written. */
+  private final Object indexWrite = new Object();
   /** Block to size, least recently used first. */
   private final LinkedHashMap<Multihash, Long> lru = new LinkedHashMap<>(64, 0.75f, true);
   private long bytes;
@@ -295,19 +297,26 @@ public final class BlockCache implements AutoCloseable {
     }
   }
 
-  /** Writes the order of use to the index file, atomically. */
+  /**
+   * Writes the order of use to the index file, atomically. Writers take turns (the evictor and
+   * a caller may write at once): each uses the one temporary file, and the later snapshot lands
+   * last.
+   */
   public void writeIndex() throws IOException {
-    List<Multihash> order;
-    synchronized (lock) {
-      order = new ArrayList<>(lru.keySet());
+    synchronized (indexWrite) {
+      List<Multihash> order;
+      synchronized (lock) {
+        order = new ArrayList<>(lru.keySet());
+      }
+      StringBuilder text = new StringBuilder(order.size() * 60);
+      for (Multihash key : order) {
+        text.append(Multibase.BASE32_UPPER.encodeBare(key.bytes())).append('\n');
+      }
+      Path tmp = indexFile.resolveSibling(indexFile.getFileName() + ".tmp");
+      Files.writeString(tmp, text, StandardCharsets.US_ASCII);
+      Files.move(tmp, indexFile, StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
     }
-    StringBuilder text = new StringBuilder(order.size() * 60);
-    for (Multihash key : order) {
-      text.append(Multibase.BASE32_UPPER.encodeBare(key.bytes())).append('\n');
-    }
-    Path tmp = indexFile.resolveSibling(indexFile.getFileName() + ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.US_ASCII);
-    Files.move(tmp, indexFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   private void used(Multihash key, long size) {

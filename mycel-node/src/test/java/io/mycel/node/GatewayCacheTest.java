@@ -190,6 +190,9 @@ class GatewayCacheTest {
 
     assertThat(get(gateway, a)).isEqualTo(200);
 
+    // The gateway reports a served root once its answer is written, which may be just after the
+    // client has read it.
+    await(() -> gateway.cache().roots().contains(a), "the gateway to note the root it served");
     assertThat(gateway.cache().roots()).containsExactly(a);
     await(() -> {
       try {
